@@ -1,0 +1,79 @@
+package io.tideline.api;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** A struct value: values in the order of its {@link FieldType#fields()}. Immutable once built. */
+public final class Row {
+
+    private final FieldType schema;
+    private final Object[] values;
+
+    public Row(FieldType schema, Object[] values) {
+        if (schema.kind() != FieldType.Kind.STRUCT || schema.fields().size() != values.length) {
+            throw new IllegalArgumentException("Cannot build row: " + values.length + " values for "
+                    + schema.fields().size() + " fields of " + schema.logicalName() + ".");
+        }
+        this.schema = schema;
+        this.values = values.clone();
+    }
+
+    public FieldType schema() {
+        return schema;
+    }
+
+    public int size() {
+        return values.length;
+    }
+
+    public Object get(int i) {
+        return values[i];
+    }
+
+    /** The value of a field by name; null when the field is absent or null. */
+    public Object get(String name) {
+        int i = indexOf(name);
+        return i < 0 ? null : values[i];
+    }
+
+    public boolean has(String name) {
+        return indexOf(name) >= 0;
+    }
+
+    public int indexOf(String name) {
+        var fields = schema.fields();
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name().equals(name)) return i;
+        }
+        return -1;
+    }
+
+    public String name(int i) {
+        return schema.fields().get(i).name();
+    }
+
+    /** Field name → value, in field order; for logs and tests. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) m.put(name(i), values[i]);
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Row r)) return false;
+        return schema.equals(r.schema) && Arrays.deepEquals(values, r.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(schema.fields(), Arrays.deepHashCode(values));
+    }
+
+    @Override
+    public String toString() {
+        return asMap().toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.tideline.api;
+
+/**
+ * Where changes go. A sink declares what it can do; the router picks the runtime from that declaration,
+ * never from the sink's name: {@link Capability#RECORD_AT_A_TIME} sinks hang off the real-time runtime,
+ * {@link Capability#BATCH_ONLY} sinks are fed through the micro-batch runtime.
+ *
+ * <p>A sink is written by {@code writers} independent {@link SinkWriter}s, one per runtime worker.
+ * {@link #writerFor} must send every change of one output partition (a Kafka partition, an Iceberg table)
+ * to the same writer, so each partition has one writer, in position order, and can fence replays.
+ */
+public interface Sink extends AutoCloseable {
+
+    enum Capability { RECORD_AT_A_TIME, BATCH_ONLY }
+
+    /** Short name for logs and metrics, e.g. {@code kafka}. */
+    String name();
+
+    Capability capability();
+
+    /** Which of {@code writers} writers owns the output partition of this change. Must keep per-key order. */
+    default int writerFor(ChangeEvent event, int writers) {
+        return Math.floorMod(event.keyHash(), writers);
+    }
+
+    /**
+     * Opens writer {@code index} of {@code writers}. The writer reads what its partitions already hold
+     * (the fence) before it accepts changes.
+     */
+    SinkWriter openWriter(int index, int writers) throws Exception;
+
+    @Override
+    default void close() throws Exception {
+    }
+}

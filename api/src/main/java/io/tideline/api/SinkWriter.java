@@ -1,0 +1,25 @@
+package io.tideline.api;
+
+/**
+ * One writer of a sink. Called from one thread only, in position order for the partitions it owns.
+ */
+public interface SinkWriter extends AutoCloseable {
+
+    /**
+     * Hands a change to the sink. May return before the change is durable (an asynchronous send); a change at
+     * or before the position the sink already holds must be skipped (replay after a crash).
+     *
+     * @param epoch the epoch the change belongs to
+     */
+    void write(ChangeEvent event, long epoch) throws Exception;
+
+    /**
+     * Makes everything written so far durable and returns the highest position this writer has made durable
+     * (including what it held before start-up), or {@code null} when it holds nothing. Failure means the epoch
+     * fails and is replayed from the last committed epoch.
+     */
+    Position prepare(long epoch) throws Exception;
+
+    @Override
+    void close() throws Exception;
+}
