@@ -24,6 +24,16 @@ public interface Sink extends AutoCloseable {
     }
 
     /**
+     * For {@link Capability#BATCH_ONLY} sinks: whether the micro-batch runtime may collapse several changes of
+     * one primary key within a batch to the last one (upsert tables), or must hand over every change (append
+     * tables, a changelog). When collapsing, a value {@link Unchanged} in the later image is filled from the
+     * earlier image of the same key.
+     */
+    default boolean keepLastPerKey(TableId table) {
+        return false;
+    }
+
+    /**
      * Opens writer {@code index} of {@code writers}. The writer reads what its partitions already hold
      * (the fence) before it accepts changes.
      */
