@@ -1,0 +1,83 @@
+package io.tideline.sink.iceberg;
+
+import io.tideline.api.ChangeEvent;
+import io.tideline.api.Op;
+import io.tideline.api.Position;
+import io.tideline.api.SinkWriter;
+import io.tideline.api.TableId;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writer {@code index} of {@code writers}: owns the tables whose source table hashes to it, buffers their changes
+ * and commits one snapshot per table at {@link #prepare}. On open it reads the fence of every table it owns, so
+ * {@link #prepare} reports what the tables held before start-up even when a replayed epoch adds nothing.
+ */
+final class IcebergSinkWriter implements SinkWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IcebergSinkWriter.class);
+
+    private final IcebergSink sink;
+    private final int index;
+    private final int writers;
+    private final Map<TableId, TableWriter> tables = new LinkedHashMap<>();
+    private long skipped;
+
+    IcebergSinkWriter(IcebergSink sink, int index, int writers) {
+        this.sink = sink;
+        this.index = index;
+        this.writers = writers;
+        for (Map.Entry<TableId, TableIdentifier> e : sink.existingTables().entrySet()) {
+            if (Math.floorMod(e.getKey().hashCode(), writers) != index) continue;
+            Table table = sink.catalog().loadTable(e.getValue());
+            sink.knownTables().add(e.getValue());
+            if (table.schema().identifierFieldIds().isEmpty()) sink.markKeyless(e.getKey());
+            tables.put(e.getKey(), new TableWriter(sink, e.getKey(), e.getValue().toString(), table, index));
+        }
+    }
+
+    @Override
+    public void write(ChangeEvent event, long epoch) {
+        if (Math.floorMod(event.table().hashCode(), writers) != index) {
+            throw new IllegalArgumentException("Cannot write change of " + event.table() + " to Iceberg writer " + index
+                    + " of " + writers + ": the table belongs to writer " + Math.floorMod(event.table().hashCode(), writers)
+                    + ". Route changes with IcebergSink.writerFor.");
+        }
+        if (event.key() == null) sink.markKeyless(event.table());
+        TableWriter table = tables.get(event.table());
+        if (table == null) {
+            if (event.image() == null && event.op() == Op.TRUNCATE) {
+                LOG.info("Skipping TRUNCATE of {}: its Iceberg table does not exist yet", event.table());
+                return;
+            }
+            TableIdentifier id = sink.tableFor(event.table());
+            table = new TableWriter(sink, event.table(), id.toString(), sink.loadOrCreate(event), index);
+            tables.put(event.table(), table);
+        }
+        if (!table.add(event)) skipped++;
+    }
+
+    @Override
+    public Position prepare(long epoch) {
+        Position durable = null;
+        for (TableWriter table : tables.values()) {
+            CommittedPosition fence = table.hasPending() ? table.commit(epoch) : table.fence();
+            durable = Position.max(durable, fence.position());
+        }
+        if (skipped > 0) {
+            LOG.info("Iceberg writer {} skipped {} replayed changes already committed", index, skipped);
+            skipped = 0;
+        }
+        return durable;
+    }
+
+    @Override
+    public void close() {
+        tables.clear();
+    }
+}
