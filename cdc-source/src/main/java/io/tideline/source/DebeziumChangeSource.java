@@ -1,0 +1,423 @@
+package io.tideline.source;
+
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.spi.OffsetCommitPolicy;
+import io.tideline.api.ChangeSource;
+import io.tideline.api.Position;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * PostgreSQL changes captured by Debezium's embedded (asynchronous) engine over {@code pgoutput}, delivered as
+ * Tideline {@link io.tideline.api.ChangeEvent}s. Runtimes never see a Debezium or Kafka Connect class.
+ *
+ * <h2>Positions</h2>
+ * A change's position is (commit LSN of its transaction, index inside it). Streamed transactions are held
+ * until their END marker (see {@link PositionStamper}); the initial snapshot is one transaction at the
+ * snapshot's consistent-point LSN, delivered as read. At most {@link Builder#maxBufferedChanges} changes of one
+ * transaction are held; a larger transaction fails {@link #run} with a clear error.
+ *
+ * <h2>Acknowledgement</h2>
+ * Nothing is marked processed when it is delivered. {@link #acknowledge} marks the last transaction at or
+ * before the position processed and commits offsets: Debezium then writes the offset store (an fsynced file
+ * under the state dir) and, on its next poll, flushes that transaction's commit LSN to the replication slot.
+ * So the stored offset and {@code confirmed_flush_lsn} never pass an acknowledged position. The last
+ * acknowledged position is also kept in {@value #ACK_FILE}; after a restart everything after it is delivered
+ * again and nothing at or before it.
+ */
+public final class DebeziumChangeSource implements ChangeSource {
+
+    /** Debezium's offset store, under the state dir. */
+    public static final String OFFSET_FILE = "source-offsets.dat";
+    /** The last acknowledged position, {@code <commitLsn>/<index>}, under the state dir. */
+    public static final String ACK_FILE = "source-ack.position";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DebeziumChangeSource.class);
+
+    private final Builder settings;
+    private final Properties properties;
+    private final Path offsetFile;
+    private final AckFile ackFile;
+    private final Object lifecycle = new Object();
+    private final Object ackLock = new Object();
+
+    private volatile Run current;
+    private volatile Position acknowledged;
+
+    private DebeziumChangeSource(Builder b) {
+        this.settings = b;
+        this.offsetFile = b.stateDir.resolve(OFFSET_FILE).toAbsolutePath();
+        this.ackFile = new AckFile(b.stateDir.resolve(ACK_FILE));
+        this.properties = EngineProperties.build(b, offsetFile);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Tideline's Debezium defaults (before connection settings and user overrides), for documentation. */
+    public static Map<String, String> defaultProperties() {
+        return EngineProperties.defaults();
+    }
+
+    /** The full engine configuration this source runs with, password masked. */
+    public Map<String, String> effectiveProperties() {
+        return EngineProperties.masked(properties);
+    }
+
+    /** The last position acknowledged (in this process or a previous one), or null. */
+    public Position lastAcknowledged() throws IOException {
+        Position p = acknowledged;
+        return p != null ? p : ackFile.read();
+    }
+
+    @Override
+    public void run(ChangeHandler handler) throws Exception {
+        Run run;
+        synchronized (lifecycle) {
+            if (current != null) {
+                throw new IllegalStateException("Cannot run source '" + settings.name
+                        + "': it is already running. Call close() and wait for run() to return first.");
+            }
+            Position floor = lastAcknowledged();
+            acknowledged = floor;
+            String placeholder = properties.getProperty(EngineProperties.PLACEHOLDER, EngineProperties.DEFAULT_PLACEHOLDER);
+            run = new Run(handler, floor, placeholder);
+            current = run;
+            LOG.info("Starting capture of {}:{}/{} tables {} through slot '{}' and publication '{}' (snapshot.mode={}),"
+                            + " resuming after position {}", settings.hostname, settings.port, settings.database,
+                    settings.tableIncludeList.isEmpty() ? "(all)" : settings.tableIncludeList, settings.slotName,
+                    settings.publicationName, settings.snapshotMode, floor == null ? "(none)" : floor);
+        }
+        try {
+            run.execute();
+        } finally {
+            synchronized (lifecycle) {
+                current = null;
+            }
+        }
+    }
+
+    @Override
+    public void acknowledge(Position durable) throws Exception {
+        synchronized (ackLock) {
+            Run run = current;
+            if (run == null) {
+                // run() returned: the next run replays from the stored offset, which the runtime fences.
+                LOG.debug("Ignoring acknowledgement of {}: the source is not running", durable);
+                return;
+            }
+            AckMarker target = run.takeMarkersUpTo(durable);
+            if (target == null) {
+                return;
+            }
+            long savesBefore = TidelineOffsetBackingStore.saves(offsetFile);
+            run.commitUpTo(target);
+            if (TidelineOffsetBackingStore.saves(offsetFile) == savesBefore) {
+                throw new IllegalStateException("Cannot acknowledge position " + target.position() + ": the offset"
+                        + " store " + offsetFile + " was not written (see Debezium's log above). The next"
+                        + " acknowledgement retries; until then the slot keeps the changes.");
+            }
+            ackFile.write(target.position());
+            acknowledged = target.position();
+            LOG.debug("Acknowledged position {}", target.position());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        Run run = current;
+        if (run != null) {
+            run.stop();
+        }
+    }
+
+    /** One transaction's END marker (or the snapshot's last row) that acknowledging commits. */
+    record AckMarker(Position position, RecordChangeEvent<SourceRecord> record) {
+    }
+
+    /** The state of one {@link #run} call: one engine, its committer, what awaits acknowledgement. */
+    private final class Run implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+        private final ChangeHandler handler;
+        private final PositionStamper<Unstamped> stamper;
+        private final RecordConverter converter;
+        private final Deque<AckMarker> markers = new ArrayDeque<>();
+        private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+        private volatile DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
+        private volatile boolean stopRequested;
+        private volatile boolean inRun;
+        private volatile Throwable failure;
+        private volatile String failureMessage;
+        private volatile RuntimeException handlerFailure;
+        private boolean snapshotStarted;
+
+        Run(ChangeHandler handler, Position floor, String placeholder) {
+            this.handler = handler;
+            this.stamper = new PositionStamper<>(
+                    (change, position, last) -> handler.onChange(change.stamp(position, last)),
+                    floor, settings.maxBufferedChanges);
+            this.converter = new RecordConverter(new ValueConverter(new TypeConverter(), placeholder));
+            this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                    .using(properties)
+                    .using(OffsetCommitPolicy.always())
+                    .using(this::completed)
+                    .notifying(this)
+                    .build();
+        }
+
+        void execute() throws Exception {
+            inRun = true;
+            try {
+                if (!stopRequested) {
+                    engine.run();
+                }
+            } finally {
+                inRun = false;
+            }
+            if (stopRequested && failure == null) {
+                LOG.info("Capture through slot '{}' stopped", settings.slotName);
+                return;
+            }
+            if (handlerFailure != null) {
+                throw handlerFailure;
+            }
+            if (failure != null || failureMessage != null) {
+                throw new IllegalStateException("Cannot capture changes from " + settings.hostname + ":" + settings.port
+                        + "/" + settings.database + " through slot '" + settings.slotName + "': "
+                        + describe(failure, failureMessage) + ". Check that PostgreSQL is reachable, that"
+                        + " wal_level=logical and that no other process uses the slot.", failure);
+            }
+            if (!stopRequested) {
+                throw new IllegalStateException("Cannot keep capturing through slot '" + settings.slotName
+                        + "': the Debezium engine stopped on its own. See its log above, then run again.");
+            }
+        }
+
+        private void completed(boolean success, String message, Throwable error) {
+            if (!success || error != null) {
+                failureMessage = message;
+                failure = error;
+                for (Throwable t = error; t != null; t = t.getCause()) {
+                    if (t instanceof HandlerFailure hf) {
+                        handlerFailure = (RuntimeException) hf.getCause();
+                        break;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                                DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+                throws InterruptedException {
+            this.committer = committer;
+            for (RecordChangeEvent<SourceRecord> event : records) {
+                if (stopRequested) {
+                    return;
+                }
+                try {
+                    handle(event);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new HandlerFailure(e);
+                }
+            }
+        }
+
+        private void handle(RecordChangeEvent<SourceRecord> event) throws InterruptedException {
+            RecordConverter.Kind kind = converter.classify(event.record());
+            if (kind instanceof RecordConverter.Change c && c.snapshot()) {
+                if (!snapshotStarted) {
+                    snapshotStarted = true;
+                    LOG.info("Initial snapshot started at LSN {} ({})", c.snapshotLsn(), lsnText(c.snapshotLsn()));
+                }
+                Position p = stamper.snapshotRow(c.snapshotLsn(), c.lastOfSnapshot(), c.change());
+                if (c.lastOfSnapshot()) {
+                    LOG.info("Initial snapshot finished at LSN {}: last row at position {}", lsnText(c.snapshotLsn()), p);
+                    if (p != null) {
+                        addMarker(new AckMarker(p, event));
+                    }
+                }
+            } else if (kind instanceof RecordConverter.Change c) {
+                stamper.change(c.change());
+            } else if (kind instanceof RecordConverter.TransactionEnd end) {
+                Position p = stamper.commit(end.commitLsn());
+                if (p != null) {
+                    addMarker(new AckMarker(p, event));
+                }
+            }
+        }
+
+        private void addMarker(AckMarker marker) {
+            synchronized (markers) {
+                markers.addLast(marker);
+            }
+        }
+
+        /** Removes every marker at or before {@code durable}; returns the last one removed, or null. */
+        AckMarker takeMarkersUpTo(Position durable) {
+            AckMarker last = null;
+            synchronized (markers) {
+                while (!markers.isEmpty() && markers.peekFirst().position().isAtOrBefore(durable)) {
+                    last = markers.pollFirst();
+                }
+            }
+            return last;
+        }
+
+        void commitUpTo(AckMarker marker) throws InterruptedException {
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> c = committer;
+            if (c == null || !inRun) {
+                throw new IllegalStateException("Cannot acknowledge position " + marker.position()
+                        + ": the Debezium engine is not running. Run the source again; it replays from the last"
+                        + " acknowledged position.");
+            }
+            c.markProcessed(marker.record());
+            c.markBatchFinished();
+        }
+
+        void stop() throws InterruptedException {
+            stopRequested = true;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (true) {
+                try {
+                    engine.close();
+                    return;
+                } catch (IllegalStateException e) {
+                    String m = String.valueOf(e.getMessage());
+                    if (m.contains("already") || System.nanoTime() > deadline) {
+                        return;
+                    }
+                    // The engine refuses to stop while its tasks start; they start within seconds.
+                    Thread.sleep(50);
+                } catch (IOException e) {
+                    throw new IllegalStateException("Cannot stop the Debezium engine of slot '" + settings.slotName
+                            + "': " + e.getMessage() + ". The process may have to exit to release the slot.", e);
+                }
+            }
+        }
+    }
+
+    private static String describe(Throwable t, String message) {
+        StringBuilder sb = new StringBuilder(message == null ? "" : message);
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && !sb.toString().contains(m)) {
+                if (sb.length() > 0) sb.append(": ");
+                sb.append(m);
+            }
+            if (c.getCause() == c) break;
+        }
+        return sb.length() == 0 ? "unknown error" : sb.toString();
+    }
+
+    static String lsnText(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
+    }
+
+    /** Carries an exception of ours through Debezium so run() rethrows it as it was. */
+    private static final class HandlerFailure extends RuntimeException {
+        HandlerFailure(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Fluent configuration; see the setters for defaults. */
+    public static final class Builder {
+        String hostname;
+        int port = 5432;
+        String user;
+        String password;
+        String database;
+        String slotName = "tideline";
+        String publicationName = "tideline";
+        List<String> tableIncludeList = List.of();
+        String snapshotMode = "initial";
+        Path stateDir;
+        Map<String, String> debeziumProperties = Map.of();
+        String name = "tideline";
+        int maxBufferedChanges = 1_000_000;
+
+        private Builder() {
+        }
+
+        public Builder hostname(String hostname) { this.hostname = hostname; return this; }
+
+        public Builder port(int port) { this.port = port; return this; }
+
+        public Builder user(String user) { this.user = user; return this; }
+
+        public Builder password(String password) { this.password = password; return this; }
+
+        public Builder database(String database) { this.database = database; return this; }
+
+        /** Replication slot; default {@code tideline}. One source per slot: a second one fails to start. */
+        public Builder slotName(String slotName) { this.slotName = slotName; return this; }
+
+        /** Publication, created for the included tables when missing; default {@code tideline}. */
+        public Builder publicationName(String publicationName) { this.publicationName = publicationName; return this; }
+
+        /** {@code schema.table} names, exactly as PostgreSQL spells them; empty = every table. */
+        public Builder tableIncludeList(List<String> tables) { this.tableIncludeList = List.copyOf(tables); return this; }
+
+        /** {@code initial} (default: snapshot existing rows first) or {@code no_data}. */
+        public Builder snapshotMode(String mode) { this.snapshotMode = mode; return this; }
+
+        /** Directory for {@value DebeziumChangeSource#OFFSET_FILE} and {@value DebeziumChangeSource#ACK_FILE}. */
+        public Builder stateDir(Path stateDir) { this.stateDir = stateDir; return this; }
+
+        /** Debezium properties applied last, over Tideline's defaults. */
+        public Builder debeziumProperties(Map<String, String> props) { this.debeziumProperties = new LinkedHashMap<>(props); return this; }
+
+        /** Engine name and Debezium {@code topic.prefix}; default {@code tideline}. */
+        public Builder name(String name) { this.name = name; return this; }
+
+        /**
+         * Most changes of one transaction held in memory while waiting for its commit LSN (default 1,000,000);
+         * a larger transaction stops the source with an error naming this setting.
+         */
+        public Builder maxBufferedChanges(int max) { this.maxBufferedChanges = max; return this; }
+
+        public DebeziumChangeSource build() {
+            require(hostname, "hostname");
+            require(user, "user");
+            require(database, "database");
+            require(slotName, "slotName");
+            require(publicationName, "publicationName");
+            require(name, "name");
+            if (stateDir == null) {
+                throw new IllegalArgumentException("Cannot build source: stateDir is not set. Set it to the"
+                        + " directory where Tideline keeps its state.");
+            }
+            if (!snapshotMode.equals("initial") && !snapshotMode.equals("no_data")) {
+                throw new IllegalArgumentException("Cannot build source: snapshotMode '" + snapshotMode
+                        + "' is not supported. Use initial or no_data.");
+            }
+            if (port <= 0 || port > 65535) {
+                throw new IllegalArgumentException("Cannot build source: port " + port + " is out of range. Use 1-65535.");
+            }
+            return new DebeziumChangeSource(this);
+        }
+
+        private static void require(String value, String what) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("Cannot build source: " + what + " is not set. Set it on the builder.");
+            }
+        }
+    }
+}

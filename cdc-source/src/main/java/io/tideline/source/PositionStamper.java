@@ -1,0 +1,114 @@
+package io.tideline.source;
+
+import io.tideline.api.Position;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gives each change its {@link Position} = (commit LSN of its transaction, index inside it).
+ *
+ * <p>Debezium stamps a streamed change with the <em>previous</em> transaction's commit LSN; the current one is
+ * only known when the transaction's END marker arrives. pgoutput sends a transaction only once it committed,
+ * so holding its changes until END costs no latency: they are buffered, then stamped 0..n-1 and emitted with
+ * the last one flagged. Snapshot rows are one transaction at the snapshot's consistent point and are emitted
+ * as read (a snapshot can be far larger than memory).
+ *
+ * <p>Anything at or before the {@linkplain #floor() floor} is dropped: the floor starts at the last
+ * acknowledged position and follows every emitted change, so a replay by Debezium (after a task restart or
+ * from an older stored offset) never reaches the handler twice.
+ *
+ * <p>Not thread-safe: driven by the engine's polling thread only.
+ *
+ * @param <T> the unstamped change
+ */
+final class PositionStamper<T> {
+
+    /** Receives stamped changes in position order. */
+    interface Emitter<T> {
+        void emit(T change, Position position, boolean lastInTransaction) throws InterruptedException;
+    }
+
+    private final Emitter<T> emitter;
+    private final int maxBufferedChanges;
+    private final List<T> transaction = new ArrayList<>();
+    private Position floor;
+    private long snapshotLsn = -1;
+    private long snapshotIndex;
+
+    PositionStamper(Emitter<T> emitter, Position floor, int maxBufferedChanges) {
+        if (maxBufferedChanges < 1) {
+            throw new IllegalArgumentException("Cannot buffer transactions: maxBufferedChanges is "
+                    + maxBufferedChanges + ". Use a positive number.");
+        }
+        this.emitter = emitter;
+        this.floor = floor == null ? Position.ZERO : floor;
+        this.maxBufferedChanges = maxBufferedChanges;
+    }
+
+    /** Highest position emitted or acknowledged before this run. */
+    Position floor() {
+        return floor;
+    }
+
+    /** A row of the initial snapshot read at {@code consistentLsn}; {@code last} for the snapshot's final row. */
+    Position snapshotRow(long consistentLsn, boolean last, T row) throws InterruptedException {
+        if (consistentLsn != snapshotLsn) {
+            snapshotLsn = consistentLsn;
+            snapshotIndex = 0;
+        }
+        Position p = new Position(consistentLsn, snapshotIndex++);
+        if (last) {
+            snapshotLsn = -1;
+        }
+        return emitIfNew(row, p, last) ? p : null;
+    }
+
+    /** A streamed change of the open transaction; held until {@link #commit}. */
+    void change(T change) {
+        if (transaction.size() >= maxBufferedChanges) {
+            throw new IllegalStateException("Cannot buffer transaction: it has more than " + maxBufferedChanges
+                    + " changes. Raise the source's maxBufferedChanges or split the transaction.");
+        }
+        transaction.add(change);
+    }
+
+    /** Changes buffered for the open transaction. */
+    int buffered() {
+        return transaction.size();
+    }
+
+    /**
+     * The open transaction committed at {@code commitLsn}: emits its changes. Returns the position of its last
+     * change when at least one was emitted, else null (empty, or a replay of what was already delivered).
+     */
+    Position commit(long commitLsn) throws InterruptedException {
+        Position last = null;
+        try {
+            int n = transaction.size();
+            for (int i = 0; i < n; i++) {
+                Position p = new Position(commitLsn, i);
+                if (emitIfNew(transaction.get(i), p, i == n - 1)) {
+                    last = p;
+                }
+            }
+        } finally {
+            transaction.clear();
+        }
+        return last;
+    }
+
+    /** Drops a transaction that will never commit here (engine restart mid-transaction). */
+    void discardOpenTransaction() {
+        transaction.clear();
+    }
+
+    private boolean emitIfNew(T change, Position p, boolean lastInTransaction) throws InterruptedException {
+        if (p.isAtOrBefore(floor)) {
+            return false;
+        }
+        emitter.emit(change, p, lastInTransaction);
+        floor = p;
+        return true;
+    }
+}

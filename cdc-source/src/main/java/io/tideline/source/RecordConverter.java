@@ -1,0 +1,91 @@
+package io.tideline.source;
+
+import io.tideline.api.Op;
+import io.tideline.api.TableId;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.util.Map;
+
+/**
+ * Sorts Debezium's records into data changes, transaction boundaries and the rest (heartbeats, logical
+ * decoding messages), and converts data changes into {@link Unstamped} changes free of Connect classes.
+ */
+final class RecordConverter {
+
+    /** What a record is to the position logic. */
+    sealed interface Kind permits Change, TransactionEnd, Ignored {
+    }
+
+    /** A row change; {@code snapshot} rows carry the consistent-point LSN they were read at. */
+    record Change(Unstamped change, boolean snapshot, boolean lastOfSnapshot, long snapshotLsn) implements Kind {
+    }
+
+    /** The END marker of a streamed transaction, whose offset carries that transaction's commit LSN. */
+    record TransactionEnd(long commitLsn) implements Kind {
+    }
+
+    record Ignored(String why) implements Kind {
+    }
+
+    static final String TRANSACTION_SCHEMA_SUFFIX = "TransactionMetadataValue";
+    static final String OFFSET_COMMIT_LSN = "lsn_commit";
+
+    private final ValueConverter values;
+
+    RecordConverter(ValueConverter values) {
+        this.values = values;
+    }
+
+    Kind classify(SourceRecord record) {
+        Schema schema = record.valueSchema();
+        if (!(record.value() instanceof Struct value) || schema == null || schema.name() == null) {
+            return new Ignored("no value");
+        }
+        if (schema.name().endsWith(TRANSACTION_SCHEMA_SUFFIX)) {
+            if (!"END".equals(value.getString("status"))) {
+                return new Ignored("transaction begin");
+            }
+            Object lsn = record.sourceOffset() == null ? null : record.sourceOffset().get(OFFSET_COMMIT_LSN);
+            if (!(lsn instanceof Number n)) {
+                throw new IllegalStateException("Cannot position transaction " + value.get("id")
+                        + ": its END marker has no '" + OFFSET_COMMIT_LSN + "' in offset " + record.sourceOffset()
+                        + ". Check that the connector is Debezium's PostgreSQL connector.");
+            }
+            return new TransactionEnd(n.longValue());
+        }
+        if (schema.field("op") == null || schema.field("source") == null) {
+            return new Ignored(schema.name());
+        }
+        return change(record, value);
+    }
+
+    private Change change(SourceRecord record, Struct value) {
+        Op op = Op.ofCode(value.getString("op"));
+        Struct source = value.getStruct("source");
+        TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        Struct key = record.key() instanceof Struct k ? k : null;
+        Long tsMs = source.getInt64("ts_ms");
+        Unstamped change = new Unstamped(table, op, values.row(key), values.row(value.getStruct("before")),
+                values.row(value.getStruct("after")), values.row(source), tsMs == null ? 0L : tsMs);
+        if (op != Op.READ) {
+            return new Change(change, false, false, -1);
+        }
+        String snapshot = source.getString("snapshot");
+        Long lsn = source.getInt64("lsn");
+        if (lsn == null) {
+            lsn = offsetLsn(record.sourceOffset());
+        }
+        return new Change(change, true, "last".equals(snapshot), lsn);
+    }
+
+    private static long offsetLsn(Map<String, ?> offset) {
+        Object lsn = offset == null ? null : offset.get("lsn");
+        if (lsn instanceof Number n) {
+            return n.longValue();
+        }
+        throw new IllegalStateException("Cannot position snapshot row: neither its source block nor its offset "
+                + offset + " has an LSN. Check that the connector is Debezium's PostgreSQL connector.");
+    }
+}
