@@ -1,0 +1,101 @@
+package io.tideline.sink.kafka;
+
+import io.tideline.api.ChangeEvent;
+import io.tideline.api.Row;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Serializes a change as Debezium's PostgreSQL connector + JsonConverter would: the key struct
+ * ({@code <topic>.Key}) and the envelope ({@code <topic>.Envelope}, version 2: before, after, source, op, ts_ms,
+ * ts_us, ts_ns, transaction). The envelope's ts_* are processing time, as in Debezium. Not thread-safe.
+ */
+final class EnvelopeSerializer {
+
+    static final String SOURCE_SCHEMA = "io.debezium.connector.postgresql.Source";
+
+    private static final Schema TRANSACTION_BLOCK = SchemaBuilder.struct().optional().name("event.block").version(1)
+            .field("id", Schema.STRING_SCHEMA)
+            .field("total_order", Schema.INT64_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA)
+            .build();
+
+    private final ConnectSchemas schemas = new ConnectSchemas();
+    private final JsonConverter keyConverter;
+    private final JsonConverter valueConverter;
+    private final JsonConverter rowConverter;
+    private final Map<Schema, Map<Schema, Schema>> envelopes = new IdentityHashMap<>();
+
+    EnvelopeSerializer(boolean schemasEnable) {
+        keyConverter = converter("key", schemasEnable);
+        valueConverter = converter("value", schemasEnable);
+        rowConverter = converter("value", false);
+    }
+
+    private static JsonConverter converter(String type, boolean schemasEnable) {
+        JsonConverter c = new JsonConverter();
+        c.configure(Map.of("converter.type", type, "schemas.enable", String.valueOf(schemasEnable)));
+        return c;
+    }
+
+    /** The serialized key, or null for a table without a primary key (Debezium sends no key then). */
+    byte[] key(ChangeEvent event, String topic) {
+        if (event.key() == null) return null;
+        Schema schema = schemas.schema(event.key().schema(), topic + ".Key");
+        return keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema));
+    }
+
+    /** The row image alone, without schema: a stable basis to partition keyless tables on. */
+    byte[] rowImage(ChangeEvent event, String topic) {
+        Row image = event.image();
+        if (image == null) return new byte[0];
+        Schema schema = schemas.schema(image.schema(), topic + ".Value");
+        return rowConverter.fromConnectData(topic, schema, schemas.struct(image, schema));
+    }
+
+    /** The serialized envelope, with ts_ms/ts_us/ts_ns set from {@code processedAt}. */
+    byte[] value(ChangeEvent event, String topic, Instant processedAt) {
+        Row rowShape = event.after() != null ? event.after() : event.before();
+        if (rowShape == null) {
+            throw new IllegalArgumentException("Cannot serialize " + event.op() + " of " + event.table() + " at "
+                    + event.position() + ": it has neither a before nor an after image. Fix the source.");
+        }
+        // Debezium's before/after are optional structs whatever the source's row type says.
+        Schema valueSchema = schemas.schema(rowShape.schema(), topic + ".Value", true);
+        Row source = event.source() != null ? event.source() : SyntheticSource.of(event);
+        Schema sourceSchema = schemas.schema(source.schema(), null);
+        Schema envelope = envelopeSchema(topic, valueSchema, sourceSchema);
+
+        Struct s = new Struct(envelope);
+        if (event.before() != null) s.put("before", schemas.struct(event.before(), valueSchema));
+        if (event.after() != null) s.put("after", schemas.struct(event.after(), valueSchema));
+        s.put("source", schemas.struct(source, sourceSchema));
+        s.put("op", event.op().code());
+        long micros = processedAt.getEpochSecond() * 1_000_000L + processedAt.getNano() / 1_000;
+        s.put("ts_ms", processedAt.toEpochMilli());
+        s.put("ts_us", micros);
+        s.put("ts_ns", processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
+        return valueConverter.fromConnectData(topic, envelope, s);
+    }
+
+    private Schema envelopeSchema(String topic, Schema valueSchema, Schema sourceSchema) {
+        // Schemas come from the ConnectSchemas cache, so identity is equality here and cheap to look up.
+        return envelopes.computeIfAbsent(valueSchema, v -> new IdentityHashMap<>()).computeIfAbsent(sourceSchema, k ->
+                SchemaBuilder.struct().name(topic + ".Envelope").version(2)
+                        .field("before", valueSchema)
+                        .field("after", valueSchema)
+                        .field("source", sourceSchema)
+                        .field("op", Schema.STRING_SCHEMA)
+                        .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+                        .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                        .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
+                        .field("transaction", TRANSACTION_BLOCK)
+                        .build());
+    }
+}

@@ -1,0 +1,26 @@
+package io.tideline.sink.kafka;
+
+import io.tideline.api.Position;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.charset.StandardCharsets;
+
+/** The headers every Tideline record carries; their names and UTF-8 decimal values are a public contract. */
+public final class KafkaHeaders {
+
+    /** {@code <commitLsn>/<index>}, as {@link Position#toString()}. */
+    public static final String POSITION = "tideline.position";
+    /** The epoch id the change was written in. */
+    public static final String EPOCH = "tideline.epoch";
+
+    private KafkaHeaders() {
+    }
+
+    static Headers of(Position position, long epoch) {
+        RecordHeaders h = new RecordHeaders();
+        h.add(POSITION, position.toString().getBytes(StandardCharsets.UTF_8));
+        h.add(EPOCH, Long.toString(epoch).getBytes(StandardCharsets.UTF_8));
+        return h;
+    }
+}

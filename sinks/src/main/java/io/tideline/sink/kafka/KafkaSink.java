@@ -1,0 +1,228 @@
+package io.tideline.sink.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tideline.api.ChangeEvent;
+import io.tideline.api.Sink;
+import io.tideline.api.SinkWriter;
+import io.tideline.api.TableId;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes changes to Kafka as Debezium-compatible JSON records, one topic per table ({@code <prefix>.<schema>.<table>}),
+ * with the headers {@code tideline.position} and {@code tideline.epoch} on every record, exactly once without Kafka
+ * transactions: each partition has one writer, and a writer skips what the partition's last record says it holds.
+ *
+ * <p>Assumption: Tideline is the only producer of its topics. A record without a {@code tideline.position} header at
+ * the tail of a partition is detected and refused, rather than risking silent duplicates.
+ *
+ * <pre>{@code
+ * KafkaSink sink = KafkaSink.builder().bootstrapServers("localhost:9092").topicPrefix("tideline").build();
+ * }</pre>
+ */
+public final class KafkaSink implements Sink {
+
+    private final String bootstrapServers;
+    private final TopicNames topicNames;
+    private final boolean schemasEnable;
+    private final boolean tombstones;
+    private final Map<String, String> producerOverrides;
+    private final TopicManager topics;
+    private final AckLatency latency;
+    private final EnvelopeSerializer routingSerializer;
+
+    private KafkaSink(Builder b) {
+        this.bootstrapServers = b.bootstrapServers;
+        this.topicNames = new TopicNames(b.topicPrefix);
+        this.schemasEnable = b.schemasEnable;
+        this.tombstones = b.tombstones;
+        this.producerOverrides = Map.copyOf(b.producerProperties);
+        this.routingSerializer = new EnvelopeSerializer(schemasEnable);
+        this.topics = new TopicManager(commonConfig(AdminClientConfig.configNames()), b.partitionsPerTopic);
+        this.latency = new AckLatency(b.meterRegistry, b.latencyLogInterval);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public Capability capability() {
+        return Capability.RECORD_AT_A_TIME;
+    }
+
+    /** The topic a table's changes go to. */
+    public String topicFor(TableId table) {
+        return topicNames.topicFor(table);
+    }
+
+    /** Every change of one (topic, partition) maps to one writer; creates the topic on first sight. */
+    @Override
+    public int writerFor(ChangeEvent event, int writers) {
+        String topic = topicFor(event.table());
+        int partition;
+        synchronized (routingSerializer) {
+            partition = partitionOf(event, topic, routingSerializer, null);
+        }
+        return Partitioning.writerFor(topic, partition, writers);
+    }
+
+    /** The Kafka partition of {@code event}; {@code key} is its serialized key when the caller has it already. */
+    int partitionOf(ChangeEvent event, String topic, EnvelopeSerializer serializer, byte[] key) {
+        byte[] basis = key != null ? key : event.key() != null ? serializer.key(event, topic) : serializer.rowImage(event, topic);
+        return Partitioning.partitionFor(basis, topics.partitions(topic));
+    }
+
+    @Override
+    public SinkWriter openWriter(int index, int writers) {
+        if (index < 0 || index >= writers) {
+            throw new IllegalArgumentException("Cannot open Kafka writer " + index + " of " + writers
+                    + ": the index must be in [0, " + writers + ").");
+        }
+        return new KafkaSinkWriter(this, index, writers);
+    }
+
+    @Override
+    public void close() {
+        latency.close();
+        topics.close();
+    }
+
+    boolean schemasEnable() {
+        return schemasEnable;
+    }
+
+    boolean tombstones() {
+        return tombstones;
+    }
+
+    AckLatency latency() {
+        return latency;
+    }
+
+    /** Tideline's latency-first producer defaults, then the user's overrides, applied last. */
+    Map<String, Object> producerConfig(int writerIndex) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, "tideline-kafka-" + writerIndex);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        c.putAll(producerOverrides);
+        return c;
+    }
+
+    /** For the tail reader: the bootstrap servers plus the user's connection settings (security, DNS, timeouts). */
+    Map<String, Object> consumerConfig(int writerIndex) {
+        Map<String, Object> c = commonConfig(ConsumerConfig.configNames());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "tideline-kafka-tail-" + writerIndex);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return c;
+    }
+
+    private Map<String, Object> commonConfig(Set<String> allowed) {
+        Map<String, Object> c = new HashMap<>();
+        producerOverrides.forEach((k, v) -> {
+            if (allowed.contains(k) && !k.equals("client.id")) c.put(k, v);
+        });
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return c;
+    }
+
+    /** Fluent builder; {@link #bootstrapServers} and {@link #topicPrefix} are required. */
+    public static final class Builder {
+        private String bootstrapServers;
+        private String topicPrefix;
+        private int partitionsPerTopic = 1;
+        private boolean schemasEnable = true;
+        private boolean tombstones = true;
+        private Map<String, String> producerProperties = Map.of();
+        private MeterRegistry meterRegistry;
+        private Duration latencyLogInterval = Duration.ofMinutes(1);
+
+        private Builder() {
+        }
+
+        public Builder bootstrapServers(String servers) {
+            this.bootstrapServers = servers;
+            return this;
+        }
+
+        /** Topic of a table = {@code <prefix>.<schema>.<table>}. */
+        public Builder topicPrefix(String prefix) {
+            this.topicPrefix = prefix;
+            return this;
+        }
+
+        /** Partitions of a topic Tideline creates (default 1); an existing topic keeps its own count. */
+        public Builder partitionsPerTopic(int partitions) {
+            this.partitionsPerTopic = partitions;
+            return this;
+        }
+
+        /** JsonConverter {@code schemas.enable} for key and value (default true, as Debezium Server). */
+        public Builder schemasEnable(boolean enable) {
+            this.schemasEnable = enable;
+            return this;
+        }
+
+        /** Whether a delete is followed by a tombstone (same key, null value; default true). */
+        public Builder tombstones(boolean enable) {
+            this.tombstones = enable;
+            return this;
+        }
+
+        /** KafkaProducer settings applied over Tideline's defaults ({@code tideline.sink.kafka.producer.*}). */
+        public Builder producerProperties(Map<String, String> properties) {
+            this.producerProperties = properties == null ? Map.of() : Map.copyOf(properties);
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        /** How often the commit→ack latency summary is logged (default one minute). */
+        public Builder latencyLogInterval(Duration interval) {
+            this.latencyLogInterval = interval;
+            return this;
+        }
+
+        public KafkaSink build() {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalArgumentException("Cannot build Kafka sink: bootstrap servers are missing. "
+                        + "Set tideline.sink.kafka.bootstrap.servers, e.g. localhost:9092.");
+            }
+            if (topicPrefix == null || topicPrefix.isBlank()) {
+                throw new IllegalArgumentException("Cannot build Kafka sink: the topic prefix is missing. "
+                        + "Set tideline.sink.kafka.topic.prefix, e.g. tideline.");
+            }
+            if (partitionsPerTopic < 1) {
+                throw new IllegalArgumentException("Cannot build Kafka sink: partitions per topic is "
+                        + partitionsPerTopic + ". Use 1 or more.");
+            }
+            if (latencyLogInterval == null || latencyLogInterval.isZero() || latencyLogInterval.isNegative()) {
+                throw new IllegalArgumentException("Cannot build Kafka sink: latency log interval "
+                        + latencyLogInterval + " must be positive.");
+            }
+            if (meterRegistry == null) meterRegistry = new SimpleMeterRegistry();
+            return new KafkaSink(this);
+        }
+    }
+}

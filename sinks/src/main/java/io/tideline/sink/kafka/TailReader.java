@@ -1,0 +1,81 @@
+package io.tideline.sink.kafka;
+
+import io.tideline.api.Position;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the {@code tideline.position} of the last record of a partition: what the partition already holds, so a
+ * replay can skip it. Tideline writes each partition from one writer, in position order, with an idempotent
+ * producer, so the last record carries the highest position (a tombstone repeats its delete's position).
+ */
+final class TailReader implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Consumer<byte[], byte[]> consumer;
+
+    TailReader(Map<String, Object> consumerConfig) {
+        this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The position the partition holds, or {@link Position#ZERO} when it is empty. */
+    Position lastPosition(TopicPartition tp) {
+        List<TopicPartition> one = List.of(tp);
+        consumer.assign(one);
+        long begin = consumer.beginningOffsets(one, TIMEOUT).get(tp);
+        long end = consumer.endOffsets(one, TIMEOUT).get(tp);
+        if (end <= begin) return Position.ZERO;
+        long last = end - 1;
+        consumer.seek(tp, last);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                if (r.offset() == last) return positionOf(r);
+            }
+            if (consumer.position(tp, TIMEOUT) >= end) {
+                // Offset end-1 is no data record: a transaction marker, which only a transactional producer writes.
+                throw foreign(tp, last);
+            }
+        }
+        throw new IllegalStateException("Cannot read the last record of topic " + tp.topic() + " partition "
+                + tp.partition() + " (offset " + last + ") within " + TIMEOUT.toSeconds() + " s. Check that the brokers are "
+                + "reachable; Tideline must know what the partition holds before it writes to it.");
+    }
+
+    private static Position positionOf(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.headers().lastHeader(KafkaHeaders.POSITION);
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (h == null || h.value() == null) throw foreign(tp, r.offset());
+        String text = new String(h.value(), StandardCharsets.UTF_8);
+        try {
+            return Position.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("Cannot write to topic " + tp.topic() + " partition " + tp.partition()
+                    + ": its last record (offset " + r.offset() + ") has an unreadable " + KafkaHeaders.POSITION
+                    + " header '" + text + "'. Tideline must be the only writer of its topics; remove the foreign "
+                    + "records or point Tideline at a new topic prefix.", e);
+        }
+    }
+
+    static IllegalStateException foreign(TopicPartition tp, long offset) {
+        return new IllegalStateException("Cannot write to topic " + tp.topic() + " partition " + tp.partition()
+                + ": its last record (offset " + offset + ") has no " + KafkaHeaders.POSITION + " header, so another "
+                + "producer writes to it. Tideline must be the only writer of its topics; stop the other producer and "
+                + "point Tideline at a new topic prefix (tideline.sink.kafka.topic.prefix), or delete the topic.");
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}
