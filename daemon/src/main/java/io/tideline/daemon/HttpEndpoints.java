@@ -1,0 +1,108 @@
+package io.tideline.daemon;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/** GET /health and GET /metrics on the JDK's HTTP server: nothing to add to the classpath for two endpoints. */
+final class HttpEndpoints implements AutoCloseable {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    /** Health as seen by the endpoint: the state and, when failed, why. */
+    record Health(PipelineState state, String error, long uptimeSeconds) {
+    }
+
+    HttpEndpoints(String host, int port, Supplier<Health> health, PrometheusMeterRegistry registry) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "tideline-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/health", exchange -> handle(exchange, () -> {
+            Health h = health.get();
+            return new Response(h.state().healthy() ? 200 : 503, "application/json", json(h));
+        }));
+        server.createContext("/metrics", exchange -> handle(exchange,
+                () -> new Response(200, PROMETHEUS_TEXT, registry.scrape())));
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    String host() {
+        return server.getAddress().getHostString();
+    }
+
+    private record Response(int status, String contentType, String body) {
+    }
+
+    private static void handle(HttpExchange exchange, Supplier<Response> responder) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            Response r = responder.get();
+            byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", r.contentType());
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(r.status(), head ? -1 : body.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    static String json(Health h) {
+        StringBuilder sb = new StringBuilder("{\"status\":\"").append(h.state().healthy() ? "UP" : "DOWN")
+                .append("\",\"pipeline\":\"").append(h.state()).append("\",\"uptimeSeconds\":").append(h.uptimeSeconds());
+        if (h.error() != null) {
+            sb.append(",\"error\":\"").append(escape(h.error())).append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+}

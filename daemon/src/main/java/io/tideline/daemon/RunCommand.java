@@ -1,0 +1,48 @@
+package io.tideline.daemon;
+
+import io.tideline.config.TidelineConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs the replication daemon until SIGTERM or SIGINT.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Configuration (.properties).")
+    Path config;
+
+    private final PipelineProvider provider;
+
+    RunCommand(PipelineProvider provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TidelineConfig cfg = TidelineConfig.load(config);
+        LOG.info("Starting tideline {} with {}", VersionProvider.version(), cfg.source());
+        cfg.originals().forEach((k, v) -> LOG.info("  {} = {}", k, v));
+        Daemon daemon = new Daemon(cfg, provider);
+        daemon.start();
+        try (StopSignals signals = StopSignals.install(daemon::shutdown)) {
+            int code = daemon.awaitExit();
+            if (code != ExitCodes.OK && daemon.failure() != null) {
+                throw new PipelineFailedException(daemon.failure());
+            }
+            LOG.info("Tideline stopped (exit code {})", code);
+            return code;
+        }
+    }
+
+    /** Carries the pipeline's failure to the CLI's handler, which prints it and exits 1. */
+    static final class PipelineFailedException extends RuntimeException {
+        PipelineFailedException(Throwable cause) {
+            super("the pipeline failed: " + Daemon.describe(cause), cause);
+        }
+    }
+}

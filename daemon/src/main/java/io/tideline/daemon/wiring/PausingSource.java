@@ -1,0 +1,32 @@
+package io.tideline.daemon.wiring;
+
+import io.tideline.api.ChangeSource;
+import io.tideline.api.Position;
+
+/** A source that stops at the {@code acknowledged} {@link PausePoints} right after an epoch commit. */
+final class PausingSource implements ChangeSource {
+
+    private final ChangeSource delegate;
+    private final PausePoints points;
+
+    PausingSource(ChangeSource delegate, PausePoints points) {
+        this.delegate = delegate;
+        this.points = points;
+    }
+
+    @Override
+    public void run(ChangeHandler handler) throws Exception {
+        delegate.run(handler);
+    }
+
+    @Override
+    public void acknowledge(Position durable) throws Exception {
+        delegate.acknowledge(durable);
+        points.reach("acknowledged");
+    }
+
+    @Override
+    public void close() throws Exception {
+        delegate.close();
+    }
+}
