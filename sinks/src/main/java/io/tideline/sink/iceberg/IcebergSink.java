@@ -149,6 +149,17 @@ public final class IcebergSink implements Sink {
         return TableIdentifier.of(namespace, tableNaming.apply(source));
     }
 
+    /** Test seam: runs after a batch's files are written and before its commit (to stage a concurrent commit). */
+    private volatile java.util.function.Consumer<String> beforeCommitHook = t -> { };
+
+    void beforeCommitHook(java.util.function.Consumer<String> hook) {
+        this.beforeCommitHook = hook;
+    }
+
+    void beforeCommit(String table) {
+        beforeCommitHook.accept(table);
+    }
+
     WriteMode writeMode() {
         return writeMode;
     }

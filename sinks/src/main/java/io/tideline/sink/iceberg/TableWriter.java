@@ -131,6 +131,7 @@ final class TableWriter {
         long started = System.nanoTime();
         Written written = write(rows, upsert, epoch);
         try {
+            sink.beforeCommit(name);
             if (truncate) {
                 stamp(overwrite(written, base), highest, epoch).commit();
             } else {
