@@ -102,7 +102,7 @@ final class HttpEndpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         executor.shutdownNow();
     }
 }
