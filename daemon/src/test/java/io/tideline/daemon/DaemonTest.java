@@ -42,7 +42,7 @@ class DaemonTest {
     }
 
     /** Runs until stopped, like the real pipeline; records that stop was asked. */
-    static final class BlockingPipeline implements Pipeline {
+    static class BlockingPipeline implements Pipeline {
         final CountDownLatch running = new CountDownLatch(1);
         final CountDownLatch stopAsked = new CountDownLatch(1);
 
