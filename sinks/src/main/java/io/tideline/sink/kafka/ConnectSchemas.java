@@ -73,7 +73,7 @@ final class ConnectSchemas {
         String name = nameOverride != null ? nameOverride : type.logicalName();
         if (name != null) b.name(name);
         if (type.version() != null) b.version(type.version());
-        if (!type.parameters().isEmpty()) b.parameters(new LinkedHashMap<>(type.parameters()));
+        if (!type.parameters().isEmpty()) b.parameters(debeziumOrder(type.parameters()));
         if (type.optional() || forceOptional) b.optional();
         if (type.defaultValue() != null) {
             // The schema built so far validates the default, so it must already carry kind and logical name.
@@ -81,6 +81,25 @@ final class ConnectSchemas {
         }
         return b.build();
     }
+
+    /**
+     * FieldType keeps parameters unordered, but JsonConverter writes them in map order. Debezium adds them in this
+     * order (the decimal scale and precision, then the propagated source column type/length/scale), so restoring it
+     * keeps the JSON byte-identical for every parameter Debezium's PostgreSQL connector emits; others follow sorted.
+     */
+    static Map<String, String> debeziumOrder(Map<String, String> params) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String k : PARAMETER_ORDER) {
+            String v = params.get(k);
+            if (v != null) ordered.put(k, v);
+        }
+        new java.util.TreeMap<>(params).forEach(ordered::putIfAbsent);
+        return ordered;
+    }
+
+    private static final List<String> PARAMETER_ORDER = List.of("scale", "connect.decimal.precision", "allowed",
+            "length", "__debezium.source.column.type", "__debezium.source.column.length",
+            "__debezium.source.column.scale", "__debezium.source.column.name");
 
     private static FieldType require(FieldType t, String what, FieldType owner) {
         if (t == null) {
