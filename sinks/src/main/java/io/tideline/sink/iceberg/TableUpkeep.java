@@ -5,6 +5,9 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -37,7 +40,8 @@ import java.util.concurrent.locks.Lock;
  * <ol>
  *   <li><b>Compaction.</b> When the current snapshot has delete files, or at least {@link Upkeep#minSmallFiles()}
  *       data files under half the target size, every data file and every delete file is rewritten into data files
- *       of the live rows (read with Iceberg's generic reader, deletes applied). The rewrite keeps the starting
+ *       of the live rows (all delete files go: they all have a sequence number at or below the start, so none would
+ *       apply to the rewritten files) (read with Iceberg's generic reader, deletes applied). The rewrite keeps the starting
  *       snapshot's sequence number ({@code dataSequenceNumber}) and validates from it, so equality deletes that
  *       batches commit meanwhile still apply to the rewritten rows. The heavy part runs without the table lock.</li>
  *   <li><b>Manifest rewrite</b> when the snapshot has more than {@link Upkeep#maxManifests()} manifests.</li>
@@ -112,6 +116,14 @@ final class TableUpkeep implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+        // Delete files that apply to no live data file never show up in a scan task: collect every live one.
+        for (ManifestFile manifest : start.deleteManifests(table.io())) {
+            try (ManifestReader<DeleteFile> reader = ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+                for (DeleteFile d : reader) deleteFiles.putIfAbsent(d.location(), d.copy());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         long small = dataFiles.values().stream().filter(f -> f.fileSizeInBytes() < sink.targetFileSizeBytes() / 2).count();
         if (deleteFiles.isEmpty() && small < settings.minSmallFiles()) return;
