@@ -12,6 +12,7 @@ import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
 
 /** Checks that the Iceberg catalog can be built from its properties and answers a namespace listing. */
 final class IcebergCheck {
@@ -32,8 +33,15 @@ final class IcebergCheck {
             if (!(catalog instanceof SupportsNamespaces namespaces)) {
                 return Check.ok("Iceberg catalog built (" + what + "); it does not list namespaces");
             }
-            List<Namespace> all = namespaces.listNamespaces();
             String ns = cfg.getString(ICEBERG_NAMESPACE);
+            List<Namespace> all;
+            try {
+                all = namespaces.listNamespaces();
+            } catch (NoSuchNamespaceException e) {
+                // A Hadoop warehouse directory that does not exist yet: the sink creates it on first commit.
+                return Check.ok("Iceberg catalog reachable (" + what + ", empty warehouse); namespace '" + ns
+                        + "' will be created");
+            }
             boolean exists = namespaces.namespaceExists(Namespace.of(ns.split("\\.")));
             return Check.ok("Iceberg catalog reachable (" + what + ", " + all.size() + " top-level namespaces); "
                     + "namespace '" + ns + "' " + (exists ? "exists" : "will be created"));

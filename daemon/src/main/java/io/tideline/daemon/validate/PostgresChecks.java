@@ -160,7 +160,7 @@ final class PostgresChecks {
         String sql = "SELECT c.relreplident, "
                 + "EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary), "
                 + "(SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid "
-                + "AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage <> 'p') "
+                + "AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage IN ('x', 'e')) "
                 + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
