@@ -1,0 +1,242 @@
+package io.tideline.bench.kafka;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Postgres → Kafka benchmark of issue 5: on one PostgreSQL and one broker, measures each capture path in turn
+ * on a fresh table, slot and topic — latency from the <em>scheduled</em> send of a single-row transaction to
+ * the consumer receiving it (open loop), then bulk throughput — and prints a markdown table with the target
+ * ratios of this run.
+ *
+ * <p>Run: {@code java -cp "bench/target/tideline-bench.jar:bench/target/lib/*" io.tideline.bench.kafka.KafkaLatencyBench --help}
+ */
+public final class KafkaLatencyBench {
+    private final BenchOptions options;
+    private final BenchServices services;
+
+    private KafkaLatencyBench(BenchOptions options, BenchServices services) {
+        this.options = options;
+        this.services = services;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String loadBefore = uptime();
+        System.out.println("Load before: " + loadBefore);
+        Map<String, PathResult> results;
+        BenchServices services = BenchServices.start(options);
+        Thread stopper = new Thread(services::close, "bench-services-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            System.out.println("PostgreSQL " + services.jdbcUrl() + ", Kafka " + services.bootstrap);
+            results = new KafkaLatencyBench(options, services).runAll();
+        } finally {
+            services.close();
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        }
+        String report = Report.render(options, results, loadBefore, uptime());
+        System.out.println(report);
+        Path out = Path.of("bench", "target", "kafka-latency-bench.md");
+        if (Files.isDirectory(out.getParent())) {
+            Files.writeString(out, report);
+            System.out.println("Written to " + out);
+        }
+        System.exit(0); // Debezium and Kafka clients may leave non-daemon threads behind
+    }
+
+    private Map<String, PathResult> runAll() {
+        Map<String, PathResult> results = new LinkedHashMap<>();
+        // Latency first (Tideline last, as it is the newest code), then bulk throughput.
+        for (String key : new String[] {"floor", "baseline", "tideline"}) {
+            if (options.paths.contains(key)) {
+                PathResult r = results.computeIfAbsent(key, k -> new PathResult(k, newPath(k).label()));
+                try {
+                    r.latency = latency(newPath(key), key + "_lat");
+                } catch (Exception e) {
+                    r.latencyError = describe(e);
+                    System.out.println("  failed: " + r.latencyError);
+                }
+            }
+        }
+        if (options.bulkRows > 0) {
+            for (String key : new String[] {"floor", "engine", "tideline"}) {
+                if (options.paths.contains(key)) {
+                    PathResult r = results.computeIfAbsent(key, k -> new PathResult(k, newPath(k).label()));
+                    try {
+                        r.bulk = bulk(newPath(key), key + "_bulk");
+                    } catch (Exception e) {
+                        r.bulkError = describe(e);
+                        System.out.println("  failed: " + r.bulkError);
+                    }
+                }
+            }
+        }
+        return results;
+    }
+
+    private CapturePath newPath(String key) {
+        return switch (key) {
+            case "floor" -> new FloorPath(services);
+            case "baseline" -> new BaselinePath(services);
+            case "engine" -> new EngineAlonePath(services);
+            case "tideline" -> new TidelinePath(services, options.tidelineMode.equals("process"));
+            default -> throw new IllegalArgumentException("Cannot run path " + key + ": unknown. Use --help.");
+        };
+    }
+
+    private PathResult.Latency latency(CapturePath path, String name) throws Exception {
+        System.out.println("Latency: " + path.label());
+        Fixture fixture = Fixture.create(services, name);
+        Receipts receipts = new Receipts();
+        try (TopicReader reader = new TopicReader(services.bootstrap, fixture.topic, receipts)) {
+            OpenLoopLoad.Result sent;
+            try (path) {
+                path.start(fixture, receipts);
+                awaitSlotActive(fixture, path);
+                Thread.sleep(1000);
+                OpenLoopLoad load = new OpenLoopLoad(services, fixture, options.rate,
+                        options.warmup.toNanos(), options.duration.toNanos());
+                long start = System.nanoTime() + 100_000_000L;
+                receipts.measure(BenchClock.toMicros(start + options.warmup.toNanos()),
+                        BenchClock.toMicros(start + options.warmup.toNanos() + options.duration.toNanos()));
+                sent = load.run(start);
+                await(receipts::distinct, sent.sent(), options.drain, path, reader);
+                Thread.sleep(500); // late duplicates still count
+            }
+            reader.close();
+            Histogram h = receipts.histogram();
+            PathResult.Latency l = new PathResult.Latency(h.getValueAtPercentile(50), h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9), h.getMaxValue(), receipts.duplicates(),
+                    receipts.missing(sent.sent()), sent.sent(), receipts.worstPerSecond(), sent.maxBehindMicros());
+            System.out.printf("  p50 %s, p99 %s, p99.9 %s, max %s, %d duplicates, %d missing of %d%n",
+                    Report.ms(l.p50()), Report.ms(l.p99()), Report.ms(l.p999()), Report.ms(l.max()),
+                    l.duplicates(), l.missing(), l.sent());
+            return l;
+        } finally {
+            fixture.drop();
+        }
+    }
+
+    private PathResult.Bulk bulk(CapturePath path, String name) throws Exception {
+        System.out.println("Bulk: " + path.label());
+        Fixture fixture = Fixture.create(services, name);
+        try {
+            long t0 = System.nanoTime();
+            BulkLoad.insert(services, fixture, options.bulkRows, options.bulkTxRows);
+            System.out.printf("  inserted %,d rows in %.1f s%n", options.bulkRows, (System.nanoTime() - t0) / 1e9);
+            Receipts receipts = new Receipts();
+            TopicReader reader = path.writesToKafka() ? new TopicReader(services.bootstrap, fixture.topic, receipts) : null;
+            try (path) {
+                long startMicros = BenchClock.nowMicros();
+                path.start(fixture, receipts);
+                Duration timeout = Duration.ofSeconds(Math.max(180, options.bulkRows / 2_000));
+                await(receipts::distinct, options.bulkRows, timeout, path, reader);
+                long first = receipts.firstReceiveMicros();
+                long last = receipts.lastReceiveMicros();
+                long got = receipts.distinct();
+                double rate = got <= 1 ? 0 : (got - 1) * 1e6 / Math.max(1, last - first);
+                double withStartup = got * 1e6 / Math.max(1, last - startMicros);
+                PathResult.Bulk b = new PathResult.Bulk(options.bulkRows, rate, withStartup, options.bulkRows - got);
+                System.out.printf("  %,.0f rows/s (%,.0f rows/s from the start of capture), %d missing%n",
+                        b.rowsPerSecond(), b.rowsPerSecondWithStartup(), b.missing());
+                return b;
+            } finally {
+                if (reader != null) {
+                    reader.close();
+                }
+            }
+        } finally {
+            fixture.drop();
+        }
+    }
+
+    /** Waits until the path's walsender streams from the slot, so no path is measured during its start-up. */
+    private void awaitSlotActive(Fixture fixture, CapturePath path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        try (Connection c = services.connect(); Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '"
+                        + fixture.slot + "'")) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                failIfStopped(path);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Cannot start " + path.label() + ": slot " + fixture.slot
+                            + " is not streaming after 120 s. See the path's log.");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static void await(LongSupplier distinct, long expected, Duration timeout, CapturePath path,
+                              TopicReader reader) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (distinct.getAsLong() < expected && System.nanoTime() < deadline) {
+            failIfStopped(path);
+            if (reader != null) {
+                reader.check();
+            }
+            Thread.sleep(20);
+        }
+        if (distinct.getAsLong() < expected) {
+            System.out.printf("  gave up after %d s with %d of %d rows%n", timeout.toSeconds(), distinct.getAsLong(),
+                    expected);
+        }
+    }
+
+    private static void failIfStopped(CapturePath path) {
+        String failure = path.failure();
+        if (failure != null) {
+            throw new IllegalStateException("Cannot measure " + path.label() + ": it stopped: " + failure + ".");
+        }
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() == null ? e.toString() : e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+                sb.append(" / ").append(c.getMessage());
+            }
+        }
+        return sb.toString().replace('\n', ' ');
+    }
+
+    private static String uptime() {
+        try {
+            Process p = new ProcessBuilder("uptime").redirectErrorStream(true).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line = r.readLine();
+                p.waitFor();
+                return line == null ? "" : line.trim();
+            }
+        } catch (Exception e) {
+            try {
+                return "loadavg " + Files.readString(Path.of("/proc/loadavg")).trim();
+            } catch (Exception e2) {
+                return "unknown (" + e.getMessage() + ")";
+            }
+        }
+    }
+}
