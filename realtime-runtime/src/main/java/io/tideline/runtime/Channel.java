@@ -1,0 +1,93 @@
+package io.tideline.runtime;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A bounded single-producer single-consumer ring buffer between two workers: one edge of a streaming shuffle.
+ * Records and barriers travel in the same queue, so a barrier stays behind every record sent before it.
+ * {@link #offer}/{@link #poll} never block; {@link #put} waits (spin, then park) while the queue is full, which
+ * is how backpressure travels upstream to the source. Holding at most {@code capacity} items is what bounds memory.
+ */
+final class Channel {
+
+    private final String name;
+    private final Object[] buffer;
+    private final int capacity;
+    private final AtomicLong head = new AtomicLong(); // next slot to read; written by the consumer
+    private final AtomicLong tail = new AtomicLong(); // next slot to write; written by the producer
+    private final Parker producer;
+    private final Parker consumer;
+    private long cachedHead; // producer's last view of head, to avoid reading the consumer's cache line each time
+
+    Channel(String name, int capacity, Parker producer, Parker consumer) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("Cannot create queue " + name + ": capacity must be at least 1, got "
+                    + capacity + ". Set tideline.runtime.queue.capacity to e.g. 4096.");
+        }
+        this.name = name;
+        this.capacity = capacity;
+        this.buffer = new Object[capacity];
+        this.producer = producer;
+        this.consumer = consumer;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Items waiting; never more than {@link #capacity()}. Safe from any thread (approximate while both move). */
+    int depth() {
+        long h = head.get();
+        long t = tail.get();
+        return (int) Math.max(0, Math.min(capacity, t - h));
+    }
+
+    /** Producer side: adds the item unless the queue is full. */
+    boolean offer(Object item) {
+        long t = tail.get();
+        if (t - cachedHead >= capacity) {
+            cachedHead = head.get();
+            if (t - cachedHead >= capacity) return false;
+        }
+        buffer[(int) (t % capacity)] = item;
+        tail.lazySet(t + 1);
+        consumer.wake();
+        return true;
+    }
+
+    /** Producer side: adds the item, waiting while full; false when {@code abort} turned true first. */
+    boolean put(Object item, BooleanSupplier abort) {
+        if (offer(item)) return true;
+        int round = 0;
+        while (!offer(item)) {
+            if (abort.getAsBoolean()) return false;
+            producer.idle(round++, this::hasSpace);
+        }
+        return true;
+    }
+
+    private boolean hasSpace() {
+        return tail.get() - head.get() < capacity;
+    }
+
+    /** Consumer side: the next item, or null when empty. */
+    Object poll() {
+        long h = head.get();
+        if (h >= tail.get()) return null;
+        int i = (int) (h % capacity);
+        Object item = buffer[i];
+        buffer[i] = null;
+        head.lazySet(h + 1);
+        producer.wake();
+        return item;
+    }
+
+    boolean isEmpty() {
+        return head.get() >= tail.get();
+    }
+}

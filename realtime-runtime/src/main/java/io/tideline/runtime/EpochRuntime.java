@@ -1,0 +1,252 @@
+package io.tideline.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tideline.api.ChangeSource;
+import io.tideline.api.Position;
+import io.tideline.api.Sink;
+import io.tideline.idempotency.EpochLedger;
+import io.tideline.idempotency.EpochRecord;
+import io.tideline.microbatch.BatchTrigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The real-time epoch runtime: every stage runs at once on its own threads, records stream through bounded
+ * shuffles one at a time, and aligned epoch barriers make each epoch durable in every sink before the ledger
+ * records it and the source may acknowledge it.
+ *
+ * <pre>{@code
+ * EpochRuntime rt = EpochRuntime.builder()
+ *     .source(source).sink(kafka).sink(iceberg).ledger(EpochLedger.open(stateDir))
+ *     .epochDuration(Duration.ofMinutes(5)).parallelism(2).queueCapacity(4096)
+ *     .operators(Operators.fromProperties(transforms))
+ *     .batchTrigger(Duration.ofSeconds(10), 100_000)
+ *     .meterRegistry(registry).maxConsecutiveFailures(5)
+ *     .build();
+ * rt.run();   // blocks until stop(), the source's run() returning, or a fatal failure
+ * }</pre>
+ *
+ * <p>Failure of any stage, sink write, prepare or commit fails the attempt: the runtime stops every worker,
+ * closes the writers, closes the source, and starts again with fresh writers and {@code source.run}, which
+ * replays everything after the last acknowledged position. The source, sinks and ledger belong to the caller:
+ * the runtime closes only what it opened (the writers) and calls {@code source.close()} to end each run.
+ */
+public final class EpochRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EpochRuntime.class);
+
+    record Settings(ChangeSource source, List<Sink> sinks, EpochLedger ledger, Duration epochDuration, int parallelism,
+                    int queueCapacity, Operators operators, SinkRouter router, RuntimeMetrics metrics,
+                    Duration shutdownTimeout) {
+    }
+
+    private final Settings settings;
+    private final int maxConsecutiveFailures;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final AtomicReference<Position> lastCommitted = new AtomicReference<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile Pipeline current;
+    private volatile boolean running;
+
+    private EpochRuntime(Builder b) {
+        MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
+        BatchTrigger trigger = new BatchTrigger(b.batchInterval, b.batchMaxRows);
+        this.settings = new Settings(b.source, List.copyOf(b.sinks), b.ledger, b.epochDuration, b.parallelism,
+                b.queueCapacity, b.operators, new SinkRouter(trigger, registry), new RuntimeMetrics(registry),
+                b.shutdownTimeout);
+        this.maxConsecutiveFailures = b.maxConsecutiveFailures;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        b.ledger.lastCommitted().map(EpochRecord::end).ifPresent(lastCommitted::set);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The end position of the last committed epoch (from the ledger at start-up), for health and metrics. */
+    public Optional<Position> lastCommitted() {
+        return Optional.ofNullable(lastCommitted.get());
+    }
+
+    /**
+     * Runs until {@link #stop()} (returns normally), until the source's {@code run} returns and its last complete
+     * epoch committed (returns normally), or until {@code maxConsecutiveFailures} attempts in a row failed
+     * (throws {@link EpochRuntimeException} with the last cause).
+     */
+    public void run() throws InterruptedException {
+        synchronized (this) {
+            if (running) throw new IllegalStateException("Cannot run the epoch runtime: it is already running.");
+            running = true;
+        }
+        long nextEpoch = settings.ledger().lastCommitted().map(r -> r.epoch() + 1).orElse(1L);
+        int failures = 0;
+        try {
+            while (stopRequested.getCount() > 0) {
+                Pipeline pipeline = new Pipeline(settings, nextEpoch, lastCommitted);
+                current = pipeline;
+                if (stopRequested.getCount() == 0) return;
+                Control.Outcome outcome;
+                try {
+                    outcome = pipeline.execute();
+                } catch (IllegalStateException e) {
+                    throw new EpochRuntimeException(e.getMessage(), e);
+                }
+                nextEpoch = pipeline.nextEpoch();
+                if (outcome != Control.Outcome.FAILED) return;
+                Throwable cause = pipeline.control().failure();
+                failures = pipeline.control().committedAny() ? 1 : failures + 1;
+                settings.metrics().restarts.increment();
+                if (failures >= maxConsecutiveFailures) {
+                    throw new EpochRuntimeException("Cannot keep replicating: " + failures + " consecutive attempts failed,"
+                            + " the last in " + pipeline.control().failedStage() + ": " + cause.getMessage()
+                            + ". Fix the cause and restart; everything after " + lastCommitted() .map(Position::toString)
+                            .orElse("the slot's start") + " is replayed.", cause);
+                }
+                long backoff = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() * (1L << Math.min(20, failures - 1)));
+                LOG.warn("Epoch pipeline failed in {} ({}); restarting in {} ms from {} (attempt {} of {}).",
+                        pipeline.control().failedStage(), cause.toString(), backoff,
+                        lastCommitted().map(Position::toString).orElse("the start"), failures, maxConsecutiveFailures, cause);
+                if (stopRequested.await(backoff, TimeUnit.MILLISECONDS)) return;
+            }
+        } finally {
+            current = null;
+            running = false;
+        }
+    }
+
+    /**
+     * Stops gracefully: the current epoch is abandoned without committing partial work (it is replayed on the
+     * next start), an epoch already fully prepared finishes committing, writers are closed. {@link #run()} returns.
+     */
+    public void stop() {
+        stopRequested.countDown();
+        Pipeline p = current;
+        if (p != null) p.control().stop();
+    }
+
+    public static final class Builder {
+        private ChangeSource source;
+        private final List<Sink> sinks = new ArrayList<>();
+        private EpochLedger ledger;
+        private Duration epochDuration = Duration.ofMinutes(5);
+        private int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private int queueCapacity = 4096;
+        private Operators operators = Operators.none();
+        private Duration batchInterval = BatchTrigger.DEFAULT.interval();
+        private int batchMaxRows = BatchTrigger.DEFAULT.maxRows();
+        private MeterRegistry registry;
+        private int maxConsecutiveFailures = 5;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        public Builder source(ChangeSource source) {
+            this.source = source;
+            return this;
+        }
+
+        /** Adds a sink; routed by its declared capability. */
+        public Builder sink(Sink sink) {
+            this.sinks.add(sink);
+            return this;
+        }
+
+        public Builder ledger(EpochLedger ledger) {
+            this.ledger = ledger;
+            return this;
+        }
+
+        /** {@code tideline.runtime.epoch.duration}, default 5m. */
+        public Builder epochDuration(Duration epochDuration) {
+            this.epochDuration = epochDuration;
+            return this;
+        }
+
+        /** {@code tideline.runtime.parallelism}: workers per stage after the source; default the number of cores. */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /** {@code tideline.runtime.queue.capacity}: items per shuffle queue, default 4096. */
+        public Builder queueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        public Builder operators(Operators operators) {
+            this.operators = operators;
+            return this;
+        }
+
+        /** For batch-only sinks: commit every {@code interval} or at {@code maxRows} changes (and at every barrier). */
+        public Builder batchTrigger(Duration interval, int maxRows) {
+            this.batchInterval = interval;
+            this.batchMaxRows = maxRows;
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        /** Failed attempts in a row (none committing an epoch) after which {@link #run()} throws; default 5. */
+        public Builder maxConsecutiveFailures(int maxConsecutiveFailures) {
+            this.maxConsecutiveFailures = maxConsecutiveFailures;
+            return this;
+        }
+
+        /** Wait before restarting after a failure: doubles from {@code initial} up to {@code max}; default 1s..30s. */
+        public Builder restartBackoff(Duration initial, Duration max) {
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /** {@code tideline.runtime.shutdown.timeout}: how long to wait for each thread to stop; default 30s. */
+        public Builder shutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+            return this;
+        }
+
+        public EpochRuntime build() {
+            List<String> errors = new ArrayList<>();
+            if (source == null) errors.add("a source is required (.source(...))");
+            if (sinks.isEmpty()) errors.add("at least one sink is required (.sink(...)); enable tideline.sink.kafka.enabled or tideline.sink.iceberg.enabled");
+            if (ledger == null) errors.add("an epoch ledger is required (.ledger(EpochLedger.open(stateDir)))");
+            if (epochDuration == null || epochDuration.isNegative() || epochDuration.isZero()) {
+                errors.add("tideline.runtime.epoch.duration must be positive, got " + epochDuration);
+            }
+            if (parallelism < 1) errors.add("tideline.runtime.parallelism must be at least 1, got " + parallelism);
+            if (queueCapacity < 1) errors.add("tideline.runtime.queue.capacity must be at least 1, got " + queueCapacity);
+            if (maxConsecutiveFailures < 1) errors.add("max consecutive failures must be at least 1, got " + maxConsecutiveFailures);
+            if (operators == null) errors.add("operators must not be null (use Operators.none())");
+            if (initialBackoff == null || maxBackoff == null || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+                errors.add("restart backoff must satisfy 0 <= initial <= max");
+            }
+            if (shutdownTimeout == null || shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+                errors.add("tideline.runtime.shutdown.timeout must be positive");
+            }
+            if (!errors.isEmpty()) {
+                throw new IllegalArgumentException("Cannot build the epoch runtime: " + String.join("; ", errors) + ".");
+            }
+            new BatchTrigger(batchInterval, batchMaxRows); // validates with its own message
+            return new EpochRuntime(this);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.tideline.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+
+/**
+ * One worker of a stage: a loop that drains its input queues into its processor and reports whether it made
+ * progress, parking when it did not. Aligns barriers: once an input delivered barrier N it is not read again
+ * until every input delivered N (what arrives behind it belongs to epoch N+1), then the processor sees N once.
+ */
+final class StageWorker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
+    /** Items taken from one input before looking at the next, so one busy input cannot starve the others. */
+    private static final int BURST = 256;
+
+    private final String name;
+    private final Channel[] inputs;
+    private final boolean[] blocked;
+    private final Processor processor;
+    private final Parker parker;
+    private final Control control;
+    private int barriersSeen;
+    private Barrier pending;
+
+    StageWorker(String name, Channel[] inputs, Processor processor, Parker parker, Control control) {
+        this.name = name;
+        this.inputs = inputs;
+        this.blocked = new boolean[inputs.length];
+        this.processor = processor;
+        this.parker = parker;
+        this.control = control;
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void run() {
+        parker.bindToCurrentThread();
+        try {
+            processor.open();
+            int idle = 0;
+            while (!control.aborted()) {
+                if (runOnce()) {
+                    idle = 0;
+                } else {
+                    parker.idle(idle++, this::hasInput);
+                }
+            }
+        } catch (AbortedException e) {
+            // the attempt ends; whoever aborted it reports why
+        } catch (Throwable t) {
+            control.fail(name, t);
+        } finally {
+            try {
+                processor.close();
+            } catch (Throwable t) {
+                LOG.warn("Cannot close stage worker {} cleanly: {}. Continuing shutdown.", name, t.toString());
+            }
+        }
+    }
+
+    /** One pass over every input; true when it moved at least one item. */
+    boolean runOnce() throws Exception {
+        boolean progress = false;
+        for (int i = 0; i < inputs.length; i++) {
+            if (blocked[i]) continue;
+            Channel in = inputs[i];
+            for (int n = 0; n < BURST; n++) {
+                Object item = in.poll();
+                if (item == null) break;
+                progress = true;
+                if (item instanceof Barrier b) {
+                    onBarrier(i, b);
+                    break;
+                }
+                processor.onRecord((Envelope) item);
+            }
+            if (control.aborted()) return progress;
+        }
+        return progress;
+    }
+
+    private void onBarrier(int input, Barrier barrier) throws Exception {
+        if (pending == null) {
+            pending = barrier;
+        } else if (pending.epoch() != barrier.epoch()) {
+            throw new IllegalStateException("Cannot align barriers in " + name + ": input " + input + " delivered epoch "
+                    + barrier.epoch() + " while epoch " + pending.epoch() + " is being aligned. This is a bug; please report it.");
+        }
+        blocked[input] = true;
+        if (++barriersSeen < inputs.length) return;
+        Barrier aligned = pending;
+        pending = null;
+        barriersSeen = 0;
+        Arrays.fill(blocked, false);
+        processor.onBarrier(aligned);
+    }
+
+    private boolean hasInput() {
+        if (control.aborted()) return true;
+        for (int i = 0; i < inputs.length; i++) {
+            if (!blocked[i] && !inputs[i].isEmpty()) return true;
+        }
+        return false;
+    }
+}

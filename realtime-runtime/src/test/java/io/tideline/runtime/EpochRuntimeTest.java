@@ -1,0 +1,409 @@
+package io.tideline.runtime;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tideline.api.ChangeEvent;
+import io.tideline.api.Position;
+import io.tideline.api.Sink;
+import io.tideline.idempotency.EpochLedger;
+import io.tideline.idempotency.EpochRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class EpochRuntimeTest {
+
+    @TempDir
+    Path stateDir;
+    private EpochLedger ledger;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @AfterEach
+    void closeLedger() throws Exception {
+        if (ledger != null) ledger.close();
+    }
+
+    private EpochRuntime.Builder runtime(ReplayableSource source, Sink... sinks) throws Exception {
+        if (ledger == null) ledger = EpochLedger.open(stateDir);
+        EpochRuntime.Builder b = EpochRuntime.builder().source(source).ledger(ledger).epochDuration(Duration.ofMillis(5))
+                .parallelism(2).queueCapacity(64).meterRegistry(registry)
+                .restartBackoff(Duration.ofMillis(5), Duration.ofMillis(20)).shutdownTimeout(Duration.ofSeconds(10));
+        for (Sink s : sinks) b.sink(s);
+        return b;
+    }
+
+    /** Runs to completion (the finite source ends) within the timeout, rethrowing what run() threw. */
+    private static void runToEnd(EpochRuntime rt) throws Throwable {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                rt.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        t.join(30_000);
+        if (t.isAlive()) {
+            rt.stop();
+            t.join(10_000);
+            fail("runtime did not finish within 30 s");
+        }
+        if (thrown.get() != null) throw thrown.get();
+    }
+
+    private static Thread runInBackground(EpochRuntime rt, AtomicReference<Throwable> thrown) {
+        Thread t = new Thread(() -> {
+            try {
+                rt.run();
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    /** Every change durable exactly once, and per key in source order. */
+    private static void assertExactlyOnceInKeyOrder(List<List<ChangeEvent>> txs, RecordingSink sink) {
+        List<Position> expected = txs.stream().flatMap(List::stream).map(ChangeEvent::position).sorted().toList();
+        List<Position> got = sink.durablePositions();
+        assertEquals(new HashSet<>(got).size(), got.size(), sink.name() + ": a change was made durable twice");
+        assertEquals(expected, got.stream().sorted().toList(), sink.name() + ": a change was lost");
+        Map<Object, Position> lastPerKey = new HashMap<>();
+        for (RecordingSink.Durable d : sink.durable()) {
+            Position before = lastPerKey.put(d.event().key(), d.event().position());
+            if (before != null) {
+                assertTrue(d.event().position().isAfter(before), sink.name() + ": key " + d.event().key()
+                        + " got " + d.event().position() + " after " + before);
+            }
+        }
+        assertEquals(List.of(), sink.violations);
+    }
+
+    @Test
+    void perKeyOrderHoldsUnderParallelismWithRandomKeys() throws Throwable {
+        for (long seed = 1; seed <= 25; seed++) {
+            Random r = new Random(seed);
+            List<List<ChangeEvent>> txs = TestEvents.random(seed, 400, 6, 1 + r.nextInt(40));
+            ReplayableSource source = new ReplayableSource(txs);
+            RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+            if (ledger != null) ledger.close();
+            ledger = EpochLedger.open(stateDir.resolve("seed-" + seed));
+            EpochRuntime rt = runtime(source, sink).parallelism(2 + r.nextInt(3)).queueCapacity(1 + r.nextInt(32)).build();
+            runToEnd(rt);
+            assertExactlyOnceInKeyOrder(txs, sink);
+            Position last = txs.get(txs.size() - 1).get(txs.get(txs.size() - 1).size() - 1).position();
+            assertEquals(last, rt.lastCommitted().orElseThrow(), "seed " + seed + ": the last epoch committed at the end");
+            assertEquals(last, source.acked());
+        }
+    }
+
+    @Test
+    void barriersAreAlignedSoNoChangeOfALaterEpochIsDurableInAnEarlierOne() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(7, 3_000, 4, 30);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 50;
+        source.pauseNanos = 2_000_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        runToEnd(runtime(source, sink).parallelism(3).epochDuration(Duration.ofMillis(2)).build());
+        Set<Long> epochs = new HashSet<>();
+        for (RecordingSink.Durable d : sink.durable()) {
+            assertEquals(d.writtenEpoch(), d.preparedEpoch(), "change at " + d.event().position()
+                    + " of epoch " + d.writtenEpoch() + " was reported durable by prepare(" + d.preparedEpoch() + ")");
+            epochs.add(d.writtenEpoch());
+        }
+        assertTrue(epochs.size() > 5, "the test must span many epochs, spanned " + epochs.size());
+        // the ledger's end of epoch N is after every change of N and before every change of N+1
+        for (EpochRecord rec : ledger.history()) {
+            for (RecordingSink.Durable d : sink.durable()) {
+                if (d.writtenEpoch() <= rec.epoch()) assertTrue(d.event().position().isAtOrBefore(rec.end()));
+                else assertTrue(d.event().position().isAfter(rec.end()));
+            }
+        }
+        assertExactlyOnceInKeyOrder(txs, sink);
+    }
+
+    @Test
+    void aBarrierNeverSplitsATransaction() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(11, 2_000, 12, 20);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 20;
+        source.pauseNanos = 1_000_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        runToEnd(runtime(source, sink).epochDuration(Duration.ofMillis(1)).build());
+        Map<Long, Set<Long>> epochsPerTx = new HashMap<>();
+        for (RecordingSink.Durable d : sink.durable()) {
+            epochsPerTx.computeIfAbsent(d.event().position().commitLsn(), k -> new HashSet<>()).add(d.writtenEpoch());
+        }
+        epochsPerTx.forEach((lsn, epochs) -> assertEquals(1, epochs.size(), "transaction " + lsn + " spans epochs " + epochs));
+        Set<Long> distinct = new HashSet<>();
+        epochsPerTx.values().forEach(distinct::addAll);
+        assertTrue(distinct.size() > 10, "many epochs, got " + distinct.size());
+        Set<Position> txEnds = new HashSet<>();
+        txs.forEach(tx -> txEnds.add(tx.get(tx.size() - 1).position()));
+        for (EpochRecord rec : ledger.history()) assertTrue(txEnds.contains(rec.end()), "ledger end " + rec.end() + " is not a transaction end");
+        for (Position ack : source.acknowledged) assertTrue(txEnds.contains(ack), "acknowledged " + ack + " inside a transaction");
+    }
+
+    @Test
+    void anIdleStreamStillClosesAndCommitsItsEpoch() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(3, 5, 3, 5);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.endless = true; // delivers 5 transactions, then idles until closed
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        EpochRuntime rt = runtime(source, sink).epochDuration(Duration.ofMillis(50)).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = runInBackground(rt, thrown);
+        Position last = txs.get(4).get(txs.get(4).size() - 1).position();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!last.equals(source.acked()) && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        assertEquals(last, source.acked(), "the timer closed the epoch of an idle stream");
+        double committedBefore = registry.get("tideline.runtime.epochs.committed").counter().count();
+        int ledgerEntries = ledger.history().size();
+        int acks = source.acknowledged.size();
+        Thread.sleep(300);
+        assertTrue(registry.get("tideline.runtime.epochs.committed").counter().count() > committedBefore,
+                "empty epochs keep advancing");
+        assertEquals(ledgerEntries, ledger.history().size(), "an empty epoch does not rewrite the ledger");
+        rt.stop();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertNull(thrown.get());
+        assertEquals(acks, source.acknowledged.size(), "an empty epoch acknowledges nothing");
+    }
+
+    @Test
+    void aSinkFailureInPrepareFailsTheEpochAndTheRestartLosesNothing() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(5, 3_000, 5, 50);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 100;
+        source.pauseNanos = 3_000_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        RecordingSink other = new RecordingSink("other", Sink.Capability.RECORD_AT_A_TIME);
+        sink.failPrepareAtEpoch = 4;
+        sink.failPrepareTimes = 2; // fails twice in a row: two restarts
+        // the slot must never pass a change that a sink has not made durable
+        source.onAcknowledge = ack -> {
+            for (RecordingSink s : List.of(sink, other)) {
+                Set<Position> held = new HashSet<>(s.durablePositions());
+                txs.stream().flatMap(List::stream).map(ChangeEvent::position).filter(p -> p.isAtOrBefore(ack))
+                        .filter(p -> !held.contains(p)).findFirst()
+                        .ifPresent(p -> source.violations.add(new AssertionError("acknowledged " + ack + " but " + s.name()
+                                + " does not hold " + p)));
+            }
+        };
+        runToEnd(runtime(source, sink, other).maxConsecutiveFailures(5).build());
+        assertEquals(3, source.runs.get(), "two failed attempts, then one that finished");
+        assertEquals(2.0, registry.get("tideline.runtime.restarts").counter().count());
+        assertEquals(List.of(), source.violations);
+        assertTrue(source.delivered.get() > TestEvents.count(txs), "the failed epochs were replayed");
+        assertEquals(sink.opened.get(), sink.closed.get(), "every writer of every attempt was closed");
+        assertEquals(6, sink.opened.get());
+        assertExactlyOnceInKeyOrder(txs, sink);
+        assertExactlyOnceInKeyOrder(txs, other);
+        // epochs after the failure got new ids: the ledger never went backwards
+        List<EpochRecord> history = ledger.history();
+        for (int i = 1; i < history.size(); i++) {
+            assertTrue(history.get(i).epoch() > history.get(i - 1).epoch());
+            assertFalse(history.get(i).end().compareTo(history.get(i - 1).end()) < 0);
+        }
+    }
+
+    @Test
+    void batchOnlySinkFailureIsReplayedThroughTheMicroBatchRuntime() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(9, 2_000, 5, 40);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 100;
+        source.pauseNanos = 3_000_000;
+        RecordingSink batch = new RecordingSink("batch", Sink.Capability.BATCH_ONLY);
+        RecordingSink live = new RecordingSink("live", Sink.Capability.RECORD_AT_A_TIME);
+        batch.failPrepareAtEpoch = 3;
+        batch.failPrepareTimes = 1;
+        runToEnd(runtime(source, batch, live).batchTrigger(Duration.ofMillis(2), 50).build());
+        assertEquals(2, source.runs.get());
+        assertExactlyOnceInKeyOrder(txs, batch);
+        assertExactlyOnceInKeyOrder(txs, live);
+        assertTrue(registry.get("tideline.microbatch.batches").counters().isEmpty() == false);
+    }
+
+    @Test
+    void tooManyConsecutiveFailuresStopTheRuntimeWithTheCause() throws Exception {
+        ReplayableSource source = new ReplayableSource(TestEvents.random(1, 200, 3, 10));
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        sink.failEveryPrepare = true;
+        EpochRuntime rt = runtime(source, sink).maxConsecutiveFailures(3).build();
+        EpochRuntimeException e = assertThrows(EpochRuntimeException.class, rt::run);
+        assertTrue(e.getMessage().startsWith("Cannot keep replicating: 3 consecutive attempts failed, the last in sink-rec-"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("simulated sink failure"), e.getMessage());
+        assertEquals(3, source.runs.get());
+        assertTrue(source.acknowledged.isEmpty(), "nothing acknowledged that no sink made durable");
+        assertTrue(ledger.lastCommitted().isEmpty());
+    }
+
+    @Test
+    void backpressureFromAStallingSinkBlocksTheSourceAndBoundsTheQueues() throws Throwable {
+        int capacity = 8;
+        List<List<ChangeEvent>> txs = TestEvents.random(13, 2_000, 1, 100);
+        ReplayableSource source = new ReplayableSource(txs);
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        sink.stallFirstWriteMs = 2_000;
+        EpochRuntime rt = runtime(source, sink).queueCapacity(capacity).epochDuration(Duration.ofMillis(20)).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicInteger maxDepth = new AtomicInteger();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                for (Gauge g : registry.find("tideline.runtime.queue.depth").gauges()) {
+                    maxDepth.accumulateAndGet((int) g.value(), Math::max);
+                }
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        Thread t = runInBackground(rt, thrown);
+        Thread.sleep(1_000); // the sink is stalled in its first write
+        long deliveredDuringStall = source.delivered.get();
+        // 2 operator workers x (1 input + 2 outputs) queues of 8, plus one item in each worker's hands
+        int bound = 2 * capacity + 2 * 2 * capacity + 2 + 2 + 1;
+        assertTrue(deliveredDuringStall <= bound, "source delivered " + deliveredDuringStall + " changes while the sink stalled");
+        t.join(30_000);
+        sampling.set(false);
+        sampler.join();
+        assertNull(thrown.get());
+        assertTrue(maxDepth.get() <= capacity, "a queue held " + maxDepth.get() + " items");
+        assertEquals(capacity, maxDepth.get(), "queues filled up to their capacity");
+        double blockedMs = registry.get("tideline.runtime.source.blocked").timer().totalTime(TimeUnit.MILLISECONDS);
+        assertTrue(blockedMs > 800, "the source was blocked for " + blockedMs + " ms");
+        assertExactlyOnceInKeyOrder(txs, sink);
+    }
+
+    @Test
+    void changesOfTheNextEpochFlowWhileAnEpochCommits() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(17, 200_000, 2, 100);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 10;
+        source.pauseNanos = 200_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        AtomicBoolean sawNextEpochDuringCommit = new AtomicBoolean();
+        AtomicInteger acks = new AtomicInteger();
+        source.onAcknowledge = ack -> {
+            if (acks.incrementAndGet() != 2) return;
+            // the commit of this epoch is in progress (ledger written, acknowledgement not done): does N+1 flow?
+            long committing = ledger.lastCommitted().orElseThrow().epoch();
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (sink.maxEpochWritten.get() <= committing + 1 && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+            sawNextEpochDuringCommit.set(sink.maxEpochWritten.get() > committing);
+        };
+        EpochRuntime rt = runtime(source, sink).epochDuration(Duration.ofMillis(20)).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = runInBackground(rt, thrown);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (acks.get() < 4 && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        rt.stop();
+        t.join(10_000);
+        assertNull(thrown.get());
+        assertTrue(sawNextEpochDuringCommit.get(), "records of the next epochs reached the sink while an epoch committed");
+        // at most one epoch in flight: while one commit was held, later epochs did not commit
+        List<EpochRecord> history = ledger.history();
+        for (int i = 1; i < history.size(); i++) assertTrue(history.get(i).epoch() > history.get(i - 1).epoch());
+    }
+
+    @Test
+    void stopAbandonsTheCurrentEpochAndClosesEverything() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(19, 100_000, 3, 100);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 10;
+        source.pauseNanos = 500_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        EpochRuntime rt = runtime(source, sink).epochDuration(Duration.ofMillis(30)).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = runInBackground(rt, thrown);
+        Thread.sleep(300);
+        rt.stop();
+        t.join(10_000);
+        assertFalse(t.isAlive(), "run() returned after stop()");
+        assertNull(thrown.get());
+        assertEquals(sink.opened.get(), sink.closed.get());
+        Position acked = source.acked();
+        assertNotNull(acked);
+        assertEquals(acked, rt.lastCommitted().orElseThrow());
+        assertEquals(acked, ledger.lastCommitted().orElseThrow().end());
+        Set<Position> held = new HashSet<>(sink.durablePositions());
+        txs.stream().flatMap(List::stream).map(ChangeEvent::position).filter(p -> p.isAtOrBefore(acked))
+                .forEach(p -> assertTrue(held.contains(p), "acknowledged but not durable: " + p));
+        assertTrue(source.delivered.get() < TestEvents.count(txs), "stopped before the end");
+    }
+
+    @Test
+    void aRestartAfterStopResumesFromTheLedger() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(23, 50_000, 3, 100);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 10;
+        source.pauseNanos = 500_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        EpochRuntime first = runtime(source, sink).epochDuration(Duration.ofMillis(30)).build();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = runInBackground(first, thrown);
+        Thread.sleep(300);
+        first.stop();
+        t.join(10_000);
+        long firstEpoch = ledger.lastCommitted().orElseThrow().epoch();
+        source.pauseEveryTx = 0;
+        EpochRuntime second = runtime(source, sink).epochDuration(Duration.ofMillis(30)).build();
+        assertEquals(ledger.lastCommitted().orElseThrow().end(), second.lastCommitted().orElseThrow());
+        runToEnd(second);
+        assertTrue(ledger.history().stream().filter(r -> r.epoch() > firstEpoch).count() >= 1);
+        assertExactlyOnceInKeyOrder(txs, sink);
+    }
+
+    @Test
+    void operatorsRunInThePipelineBeforeTheSinkShuffle() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(29, 500, 3, 20);
+        ReplayableSource source = new ReplayableSource(txs);
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        Operators ops = Operators.fromProperties(Map.of("public.t.filter", "id < 10", "public.t.route", "crm.t2",
+                "public.t.columns.exclude", "s"));
+        runToEnd(runtime(source, sink).operators(ops).build());
+        long expected = txs.stream().flatMap(List::stream).filter(e -> (int) e.key().get("id") < 10).count();
+        assertEquals(expected, sink.durable().size());
+        for (RecordingSink.Durable d : sink.durable()) {
+            assertEquals("crm.t2", d.event().table().toString());
+            assertFalse(d.event().after().has("s"));
+        }
+        assertEquals(List.of(), sink.violations, "writers got only their own partitions of the routed table");
+    }
+
+    @Test
+    void builderRejectsAMissingSourceSinkAndLedgerInOneMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EpochRuntime.builder().parallelism(0).build());
+        assertTrue(e.getMessage().startsWith("Cannot build the epoch runtime: a source is required"), e.getMessage());
+        assertTrue(e.getMessage().contains("at least one sink") && e.getMessage().contains("ledger")
+                && e.getMessage().contains("tideline.runtime.parallelism"), e.getMessage());
+    }
+
+    @SuppressWarnings("unused")
+    private static List<Position> positions(List<ChangeEvent> events) {
+        List<Position> out = new ArrayList<>();
+        events.forEach(e -> out.add(e.position()));
+        return out;
+    }
+}

@@ -1,0 +1,123 @@
+package io.tideline.runtime;
+
+import io.tideline.api.ChangeEvent;
+import io.tideline.api.Position;
+import io.tideline.api.Sink;
+import io.tideline.api.SinkWriter;
+import io.tideline.idempotency.PositionFence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A sink whose "durable storage" is memory that survives writer restarts, like a Kafka partition: each writer
+ * owns the partitions {@link #writerFor} gives it, fences replays with a {@link PositionFence}, and makes its
+ * pending writes durable at prepare. Can be told to fail or stall.
+ */
+final class RecordingSink implements Sink {
+
+    record Durable(ChangeEvent event, long writtenEpoch, long preparedEpoch, int writer) {
+    }
+
+    private final String name;
+    private final Capability capability;
+    private final List<Durable> durable = java.util.Collections.synchronizedList(new ArrayList<>());
+    final Map<Integer, Position> fenceByWriter = new ConcurrentHashMap<>();
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+    final AtomicLong maxEpochWritten = new AtomicLong(-1);
+    final List<String> violations = new CopyOnWriteArrayList<>();
+    volatile long failPrepareAtEpoch = -1;
+    volatile int failPrepareTimes = 0;
+    volatile boolean failEveryPrepare;
+    volatile long stallFirstWriteMs;
+    private final AtomicInteger stalls = new AtomicInteger();
+
+    RecordingSink(String name, Capability capability) {
+        this.name = name;
+        this.capability = capability;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Capability capability() {
+        return capability;
+    }
+
+    @Override
+    public boolean keepLastPerKey(io.tideline.api.TableId table) {
+        return false;
+    }
+
+    /** Positions made durable, in durable order. */
+    List<Position> durablePositions() {
+        return durable().stream().map(d -> d.event().position()).toList();
+    }
+
+    /** What was made durable, in durable order (per writer, in write order). */
+    List<Durable> durable() {
+        synchronized (durable) {
+            return List.copyOf(durable);
+        }
+    }
+
+    @Override
+    public SinkWriter openWriter(int index, int writers) {
+        opened.incrementAndGet();
+        return new SinkWriter() {
+            final PositionFence<Integer> fence = new PositionFence<>();
+            final List<ChangeEvent> pending = new ArrayList<>();
+            final List<Long> pendingEpochs = new ArrayList<>();
+            long lastEpochPrepared = -1;
+
+            {
+                Position held = fenceByWriter.get(index);
+                if (held != null) fence.advance(index, held);
+            }
+
+            @Override
+            public void write(ChangeEvent event, long epoch) throws Exception {
+                if (stallFirstWriteMs > 0 && stalls.getAndIncrement() == 0) Thread.sleep(stallFirstWriteMs);
+                maxEpochWritten.accumulateAndGet(epoch, Math::max);
+                if (epoch < lastEpochPrepared || (epoch == lastEpochPrepared && capability == Capability.RECORD_AT_A_TIME)) {
+                    violations.add("writer " + index + " got epoch " + epoch + " after preparing " + lastEpochPrepared);
+                }
+                if (!fence.admit(index, event.position())) return;
+                if (writerFor(event, writers) != index) violations.add("writer " + index + " got a change of another writer");
+                pending.add(event);
+                pendingEpochs.add(epoch);
+            }
+
+            @Override
+            public Position prepare(long epoch) throws Exception {
+                if (failEveryPrepare || (failPrepareAtEpoch >= 0 && epoch >= failPrepareAtEpoch && index == 0 && failPrepareTimes > 0)) {
+                    failPrepareTimes--;
+                    throw new java.io.IOException("simulated sink failure at epoch " + epoch);
+                }
+                for (int i = 0; i < pending.size(); i++) {
+                    durable.add(new Durable(pending.get(i), pendingEpochs.get(i), epoch, index));
+                    fence.advance(index, pending.get(i).position());
+                }
+                pending.clear();
+                pendingEpochs.clear();
+                lastEpochPrepared = epoch;
+                fence.held(index).ifPresent(p -> fenceByWriter.put(index, p));
+                return fence.held(index).orElse(null);
+            }
+
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+            }
+        };
+    }
+}
