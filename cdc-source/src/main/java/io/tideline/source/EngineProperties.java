@@ -47,6 +47,7 @@ final class EngineProperties {
         p.put("errors.max.retries", "2");
         p.put("errors.retry.delay.initial.ms", "300");
         p.put("errors.retry.delay.max.ms", "2000");
+        p.put("retriable.restart.connector.wait.ms", "1000");
         return p;
     }
 
