@@ -160,6 +160,17 @@ public final class IcebergSink implements Sink {
         beforeCommitHook.accept(table);
     }
 
+    /** Test seam: runs after a compaction's files are written and before it takes the table lock to commit. */
+    private volatile java.util.function.Consumer<String> beforeUpkeepCommitHook = t -> { };
+
+    void beforeUpkeepCommitHook(java.util.function.Consumer<String> hook) {
+        this.beforeUpkeepCommitHook = hook;
+    }
+
+    void beforeUpkeepCommit(String table) {
+        beforeUpkeepCommitHook.accept(table);
+    }
+
     WriteMode writeMode() {
         return writeMode;
     }

@@ -130,6 +130,7 @@ final class TableUpkeep implements AutoCloseable {
 
         Schema schema = table.schema();
         List<DataFile> written = rewriteLiveRows(table, start, schema);
+        sink.beforeUpkeepCommit(name);
         Lock lock = sink.lockFor(name);
         lock.lock();
         try {

@@ -225,6 +225,14 @@ abstract class IcebergSinkContract {
         assertEquals("u", rows.get(4).getField(MetadataColumns.OP));
         assertEquals("302/0", rows.get(4).getField(MetadataColumns.POSITION));
         assertTrue(rows.get(4).getField(MetadataColumns.COMMIT_TS) instanceof OffsetDateTime);
+
+        var registry = sink.metrics().registry();
+        String name = sink.tableFor(ORDERS.id).toString();
+        assertEquals(14, registry.get("tideline.iceberg.freshness").tag("table", name).timer().count(),
+                "one freshness sample per committed change");
+        assertEquals(3, registry.get("tideline.iceberg.commit.duration").tag("table", name).timer().count());
+        assertEquals(14.0, registry.get("tideline.iceberg.batch.size").tag("table", name).summary().totalAmount());
+        assertEquals(3.0, registry.get("tideline.iceberg.files").tags("table", name, "content", "data").gauge().value());
     }
 
     @Test
@@ -409,6 +417,33 @@ abstract class IcebergSinkContract {
         Map<Object, Record> after = byKey(readAll(sink, ORDERS), "id");
         assertEquals(5, after.size());
         assertEquals("name-5-9", after.get(5).getField("name"));
+    }
+
+    @Test
+    void aBatchCommittedWhileUpkeepCompactsSurvivesAndTheFenceNeverMovesBack() throws Exception {
+        IcebergSink sink = IcebergSink.builder().catalogProperties(catalogProperties()).namespace(namespace)
+                .upkeep(Upkeep.disabled().minSmallFiles(2)).meterRegistry(new SimpleMeterRegistry()).build();
+        sinks.add(sink);
+        SinkWriter w = sink.openWriter(0, 1);
+        long epoch = 1;
+        for (List<ChangeEvent> batch : ordersWorkload()) feed(w, epoch++, batch);
+        long concurrentEpoch = epoch;
+        sink.beforeUpkeepCommitHook(table -> {
+            try { // the compaction read the table before this batch; the batch commits before the compaction does
+                feed(w, concurrentEpoch, List.of(ORDERS.update(p(700, 0), orderValues(5, 8)), ORDERS.delete(p(700, 1), 6)));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        sink.runUpkeepNow();
+
+        Table table = table(sink, ORDERS);
+        assertEquals("compaction", table.currentSnapshot().summary().get("tideline.upkeep"));
+        assertEquals("700/1", table.currentSnapshot().summary().get(SummaryKeys.POSITION));
+        assertEquals(String.valueOf(concurrentEpoch), table.currentSnapshot().summary().get(SummaryKeys.EPOCH));
+        Map<Object, Record> rows = byKey(readAll(sink, ORDERS), "id");
+        assertEquals(Set.of(1, 2, 4, 5, 7), rows.keySet());
+        assertEquals("name-5-8", rows.get(5).getField("name"));
     }
 
     private static long count(Iterable<?> it) {
