@@ -1,0 +1,77 @@
+package io.tideline.runtime;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ChannelTest {
+
+    @Test
+    void offerFailsWhenFullAndPollIsFifo() {
+        Channel c = new Channel("q", 3, new Parker(), new Parker());
+        assertTrue(c.offer(1));
+        assertTrue(c.offer(2));
+        assertTrue(c.offer(3));
+        assertFalse(c.offer(4));
+        assertEquals(3, c.depth());
+        assertEquals(1, c.poll());
+        assertTrue(c.offer(4));
+        assertEquals(2, c.poll());
+        assertEquals(3, c.poll());
+        assertEquals(4, c.poll());
+        assertNull(c.poll());
+        assertTrue(c.isEmpty());
+    }
+
+    @Test
+    void itemsCrossThreadsInOrderAndDepthNeverExceedsCapacity() throws Exception {
+        Parker producer = new Parker();
+        Parker consumer = new Parker();
+        Channel c = new Channel("q", 5, producer, consumer);
+        int n = 500_000;
+        AtomicReference<Throwable> error = new AtomicReference<>();
+        AtomicInteger maxDepth = new AtomicInteger();
+        Thread t = new Thread(() -> {
+            consumer.bindToCurrentThread();
+            int expected = 0;
+            int idle = 0;
+            while (expected < n) {
+                maxDepth.accumulateAndGet(c.depth(), Math::max);
+                Object o = c.poll();
+                if (o == null) {
+                    consumer.idle(idle++, () -> !c.isEmpty());
+                    continue;
+                }
+                idle = 0;
+                if ((Integer) o != expected) {
+                    error.set(new AssertionError("got " + o + ", expected " + expected));
+                    return;
+                }
+                expected++;
+            }
+        });
+        t.start();
+        producer.bindToCurrentThread();
+        for (int i = 0; i < n; i++) assertTrue(c.put(i, () -> false));
+        t.join(20_000);
+        assertFalse(t.isAlive());
+        assertNull(error.get());
+        assertTrue(maxDepth.get() <= 5);
+    }
+
+    @Test
+    void putGivesUpWhenAborted() {
+        Channel c = new Channel("q", 1, new Parker(), new Parker());
+        assertTrue(c.put("a", () -> false));
+        assertFalse(c.put("b", () -> true));
+    }
+
+    @Test
+    void capacityBelowOneIsRefusedNamingTheProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Channel("q", 0, new Parker(), new Parker()));
+        assertTrue(e.getMessage().contains("tideline.runtime.queue.capacity"));
+    }
+}
