@@ -29,6 +29,7 @@ public final class Daemon {
     private volatile boolean stopTimedOut;
     private Metrics metrics;
     private HttpEndpoints http;
+    private MetricsLog metricsLog;
     private Pipeline pipeline;
     private Thread pipelineThread;
     private boolean stopped;
@@ -59,6 +60,7 @@ public final class Daemon {
                     + ". Free the port or change " + TidelineConfigDef.HTTP_PORT + " (0 picks a free port).");
         }
         LOG.info("Serving GET /health and GET /metrics on http://{}:{}", http.host(), http.port());
+        metricsLog = new MetricsLog(metrics.registry(), config.getDuration(TidelineConfigDef.METRICS_LOG_INTERVAL));
         try {
             pipeline = provider.create(config, metrics.registry());
         } catch (Exception | LinkageError e) {
@@ -132,6 +134,10 @@ public final class Daemon {
                 } else if (state == PipelineState.STOPPING) {
                     state = PipelineState.STOPPED;
                 }
+            }
+            if (metricsLog != null) {
+                metricsLog.logOnce();
+                metricsLog.close();
             }
             if (http != null) {
                 http.close();
