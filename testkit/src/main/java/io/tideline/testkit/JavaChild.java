@@ -1,0 +1,45 @@
+package io.tideline.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a JVM like the current one (same java, same class path) with output appended to a log file. */
+final class JavaChild {
+
+    private JavaChild() {
+    }
+
+    static Process start(Path workDir, Path log, List<String> jvmOptions, String mainClass, List<String> args) {
+        try {
+            // An argument file keeps a long test class path off the command line.
+            Path argFile = workDir.resolve("java-classpath.args");
+            if (!Files.exists(argFile)) {
+                Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
+            }
+            List<String> command = new ArrayList<>();
+            command.add(javaExecutable());
+            command.addAll(jvmOptions);
+            command.add("@" + argFile);
+            command.add(mainClass);
+            command.addAll(args);
+            return new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start a child JVM for " + mainClass + ": " + e.getMessage()
+                    + ". Check that " + javaExecutable() + " is executable.", e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}
