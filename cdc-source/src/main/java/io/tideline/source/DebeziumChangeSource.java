@@ -188,8 +188,12 @@ public final class DebeziumChangeSource implements ChangeSource {
             } finally {
                 inRun = false;
             }
-            if (stopRequested && failure == null) {
+            if (stopRequested) {
+                // A handler blocked at close() is interrupted; that is the stop, not a failure.
                 LOG.info("Capture through slot '{}' stopped", settings.slotName);
+                if (failure != null) {
+                    LOG.debug("Engine ended with this while stopping", failure);
+                }
                 return;
             }
             if (handlerFailure != null) {
@@ -323,7 +327,11 @@ public final class DebeziumChangeSource implements ChangeSource {
             }
             if (c.getCause() == c) break;
         }
-        return sb.length() == 0 ? "unknown error" : sb.toString();
+        String text = sb.toString().strip();
+        while (text.endsWith(".")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text.isEmpty() ? "unknown error" : text;
     }
 
     static String lsnText(long lsn) {

@@ -185,6 +185,7 @@ class DebeziumChangeSourceIT {
     void initialSnapshotIsOneTransactionAtItsLsnAndStreamingFollowsAfterIt() throws Exception {
         sql("CREATE TABLE snap (id int PRIMARY KEY, v text)",
                 "INSERT INTO snap VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        ChangeEvent streamed;
         try (Capture c = new Capture(source("s_snap", "initial", "public.snap").build())) {
             List<ChangeEvent> snapshot = c.take(3, WAIT);
             assertTrue(snapshot.stream().allMatch(x -> x.op() == Op.READ));
@@ -195,9 +196,16 @@ class DebeziumChangeSourceIT {
             assertEquals(List.of(1, 2, 3), snapshot.stream().map(x -> x.after().get("id")).toList());
 
             sql("INSERT INTO snap VALUES (4, 'four')");
-            ChangeEvent streamed = c.take(1, WAIT).get(0);
+            streamed = c.take(1, WAIT).get(0);
             assertEquals(Op.CREATE, streamed.op());
             assertTrue(streamed.position().isAfter(snapshot.get(2).position()));
+            c.source.acknowledge(snapshot.get(2).position());
+        }
+        try (Capture c = new Capture(source("s_snap", "initial", "public.snap").build())) {
+            ChangeEvent again = c.take(1, WAIT).get(0);
+            assertEquals(streamed.position(), again.position(), "an acknowledged snapshot is not taken again");
+            assertEquals(4, again.after().get("id"));
+            c.assertNothingMore(Duration.ofMillis(500));
         }
         dropSlot("s_snap");
     }
@@ -333,11 +341,45 @@ class DebeziumChangeSourceIT {
     }
 
     @Test
+    void aBlockedHandlerHoldsTheSourceBackAndCloseStillStopsIt() throws Exception {
+        sql("CREATE TABLE blocked (id int PRIMARY KEY)");
+        DebeziumChangeSource src = source("s_block", "no_data", "public.blocked").build();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                src.run(e -> {
+                    handled.incrementAndGet();
+                    never.await();
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        runner.start();
+        awaitSlotActive("s_block");
+        sql("INSERT INTO blocked VALUES (1)", "INSERT INTO blocked VALUES (2)");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (handled.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        assertEquals(1, handled.get(), "the second change waits while the handler blocks on the first");
+        src.close();
+        runner.join(30_000);
+        assertFalse(runner.isAlive(), "close() must stop a source whose handler is blocked");
+        assertNull(thrown.get(), "a requested stop is not a failure");
+        dropSlot("s_block");
+    }
+
+    @Test
     void unreachablePostgresFailsRunWithTheReason() throws Exception {
         int closedPort = io.tideline.testkit.FreePorts.next();
         Capture c = new Capture(source("s_down", "no_data", "public.none").port(closedPort).build());
         Throwable t = c.awaitFailure(Duration.ofSeconds(30));
         assertNotNull(t, "run() must throw when PostgreSQL cannot be reached");
+        System.out.println("run() failed with: " + t.getMessage());
         assertTrue(t.getMessage().contains("Cannot capture changes from " + pg.host() + ":" + closedPort), t.getMessage());
     }
 
@@ -352,6 +394,7 @@ class DebeziumChangeSourceIT {
                     .debeziumProperties(Map.of("slot.max.retries", "1", "slot.retry.delay.ms", "100")).build());
             Throwable t = intruder.awaitFailure(Duration.ofSeconds(30));
             assertNotNull(t, "the second source must fail");
+            System.out.println("run() failed with: " + t.getMessage());
             assertTrue(t.getMessage().startsWith("Cannot capture changes from"), t.getMessage());
             assertTrue(t.getMessage().contains("slot 's_dup'"), t.getMessage());
             assertTrue(t.getMessage().contains("is active for PID"), "PostgreSQL's reason is kept: " + t.getMessage());
