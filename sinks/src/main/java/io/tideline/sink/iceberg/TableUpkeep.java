@@ -215,7 +215,11 @@ final class TableUpkeep implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (executor == null) return;
-        executor.shutdownNow();
-        executor.awaitTermination(30, TimeUnit.SECONDS);
+        // Let a running pass finish (interrupting Hadoop IO mid-write only leaves noise and orphan files).
+        executor.shutdown();
+        if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 }
