@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RuntimeMetrics {
 
     final MeterRegistry registry;
-    final Timer latency;
+    final LatencyHistogram latency;
     final Timer sourceBlocked;
     final Timer epochDuration;
     final Timer commitTime;
@@ -27,11 +26,7 @@ final class RuntimeMetrics {
 
     RuntimeMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.latency = Timer.builder("tideline.runtime.record.latency")
-                .description("Source handoff to sink write, per record")
-                .publishPercentiles(0.5, 0.99, 0.999)
-                .distributionStatisticExpiry(Duration.ofMinutes(1))
-                .register(registry);
+        this.latency = new LatencyHistogram(registry);
         this.sourceBlocked = Timer.builder("tideline.runtime.source.blocked")
                 .description("Time the source waited on a full queue (backpressure)").register(registry);
         this.epochDuration = Timer.builder("tideline.runtime.epoch.duration")

@@ -43,7 +43,7 @@ final class SinkProcessor implements Processor {
     @Override
     public void onRecord(Envelope record) throws Exception {
         writer.write(record.event(), record.epoch());
-        metrics.latency.record(System.nanoTime() - record.handoffNanos(), TimeUnit.NANOSECONDS);
+        metrics.latency.record(System.nanoTime() - record.handoffNanos());
         in.increment();
     }
 

@@ -392,6 +392,31 @@ class EpochRuntimeTest {
     }
 
     @Test
+    void metricsCountRecordsPerStageLatencyAndEpochs() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(31, 1_000, 3, 20);
+        int n = TestEvents.count(txs);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 100;
+        source.pauseNanos = 10_000_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        runToEnd(runtime(source, sink).epochDuration(Duration.ofMillis(20)).build());
+        double operatorIn = registry.find("tideline.runtime.records.in").tag("stage", "operator").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        double sinkIn = registry.find("tideline.runtime.records.in").tag("stage", "sink:rec").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        assertEquals(n, operatorIn);
+        assertEquals(n, sinkIn);
+        assertEquals(n, registry.get("tideline.runtime.records.out").tag("stage", "source").counter().count());
+        assertEquals(n, registry.get("tideline.runtime.record.latency.count").gauge().value());
+        assertTrue(registry.get("tideline.runtime.record.latency.seconds").tag("quantile", "max").gauge().value() >= 0);
+        assertTrue(registry.get("tideline.runtime.epochs.committed").counter().count() >= 3);
+        assertTrue(registry.get("tideline.runtime.epoch.prepare").tag("sink", "rec").timer().count() >= 3 * 2);
+        assertTrue(registry.get("tideline.runtime.epoch.commit").timer().count() >= 3);
+        assertTrue(registry.get("tideline.runtime.epoch.duration").timer().count() >= 3);
+        assertEquals(2 + 2 * 2, registry.find("tideline.runtime.queue.depth").gauges().size());
+    }
+
+    @Test
     void builderRejectsAMissingSourceSinkAndLedgerInOneMessage() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EpochRuntime.builder().parallelism(0).build());
