@@ -84,8 +84,13 @@ public final class TidelineConfig {
         return values.containsKey(key);
     }
 
+    /** A STRING or ENUM value; a LIST comes back joined with commas (e.g. bootstrap servers), null when unset. */
     public String getString(String key) {
-        return (String) typed(key, ConfigType.STRING, ConfigType.ENUM);
+        Object v = typed(key, ConfigType.STRING, ConfigType.ENUM, ConfigType.LIST);
+        if (v instanceof List<?> list) {
+            return String.join(",", list.stream().map(Object::toString).toList());
+        }
+        return (String) v;
     }
 
     public int getInt(String key) {

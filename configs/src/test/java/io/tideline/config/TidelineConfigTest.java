@@ -92,6 +92,7 @@ class TidelineConfigTest {
         assertFalse(cfg.getBoolean("tideline.sink.kafka.schemas.enable"));
         assertEquals(List.of("public.a", "inventory.b"), cfg.getList("tideline.source.table.include.list"));
         assertEquals(List.of("k1:9092", "k2:9092"), cfg.getList("tideline.sink.kafka.bootstrap.servers"));
+        assertEquals("k1:9092,k2:9092", cfg.getString("tideline.sink.kafka.bootstrap.servers"));
         assertEquals("append", cfg.getString("tideline.sink.iceberg.write.mode"));
         assertEquals(64 * 1024L, cfg.getSize("tideline.sink.iceberg.target.file.size"));
         assertEquals(Path.of("/var/lib/x"), cfg.getPath("tideline.state.dir"));

@@ -1,5 +1,6 @@
 package io.tideline.daemon;
 
+import io.tideline.config.ConfigException;
 import io.tideline.config.TidelineConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,8 +32,14 @@ final class RunCommand implements Callable<Integer> {
         daemon.start();
         try (StopSignals signals = StopSignals.install(daemon::shutdown)) {
             int code = daemon.awaitExit();
-            if (code != ExitCodes.OK && daemon.failure() != null) {
-                throw new PipelineFailedException(daemon.failure());
+            Throwable failure = daemon.failure();
+            if (code != ExitCodes.OK && failure != null) {
+                // A factory that finds a bad value (say, a transform it cannot parse) or a missing resource
+                // reports it as such: exit 2 with its message, like any other configuration error.
+                if (failure instanceof ConfigException || failure instanceof EnvironmentException) {
+                    throw (RuntimeException) failure;
+                }
+                throw new PipelineFailedException(failure);
             }
             LOG.info("Tideline stopped (exit code {})", code);
             return code;

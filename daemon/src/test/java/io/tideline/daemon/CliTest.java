@@ -108,10 +108,14 @@ class CliTest {
     }
 
     @Test
-    void runExitsWith1AndSaysWhyWhileThePipelineIsNotWiredYet() throws Exception {
-        CliRun run = CliRun.of("run", "--config", goodKafkaFile().toString());
+    void runExitsWith1AndSaysWhyWhenThePipelineCannotBeBuilt() throws Exception {
+        PipelineProvider broken = (cfg, registry) -> {
+            throw new UnsupportedOperationException("pipeline wiring lands with issue 5");
+        };
+        CliRun run = CliRun.of(broken, "run", "--config", goodKafkaFile().toString());
         assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains("pipeline wiring lands with issue 5"), run.err());
+        assertTrue(run.err().contains("Cannot run tideline: the pipeline failed: pipeline wiring lands with issue 5"),
+                run.err());
         assertFalse(run.all().contains("sup3rs3cret"));
     }
 
@@ -130,6 +134,18 @@ class CliTest {
         CliRun run = CliRun.of(failing, "run", "--config", goodKafkaFile().toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("slot 'tideline' is in use by another process"), run.err());
+    }
+
+    @Test
+    void aConfigurationErrorRaisedByThePipelineFactoryExitsWith2() throws Exception {
+        PipelineProvider strict = (cfg, registry) -> {
+            throw new io.tideline.config.ConfigException("tideline.transforms.public.users.filter",
+                    "Cannot load configuration: property 'tideline.transforms.public.users.filter' has value 'id >', "
+                            + "which is not a predicate. Fix it in the file.");
+        };
+        CliRun run = CliRun.of(strict, "run", "--config", goodKafkaFile().toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("'tideline.transforms.public.users.filter'"), run.err());
     }
 
     @Test

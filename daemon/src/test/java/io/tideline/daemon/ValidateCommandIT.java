@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tideline.testkit.FreePorts;
+import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,25 @@ class ValidateCommandIT {
         assertTrue(out.contains("ok    Table 'public.orders' exists and has a primary key"), out);
         assertTrue(out.contains("ok    Iceberg catalog reachable (type=hadoop"), out);
         assertFalse(out.contains("FAIL"), out);
+    }
+
+    @Test
+    void goodFileWithKafkaAndIcebergExitsWith0() throws Exception {
+        KafkaBroker kafka = KafkaBroker.shared();
+        CliRun run = validate(good("tideline.sink.kafka.enabled", "true",
+                "tideline.sink.kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "tideline.sink.kafka.producer.linger.ms", "0"));
+        assertEquals(0, run.exitCode(), run.all());
+        assertTrue(run.out().contains("ok    Kafka reachable at " + kafka.bootstrapServers() + " (cluster "), run.out());
+        assertTrue(run.out().contains("ok    Iceberg catalog reachable"), run.out());
+    }
+
+    @Test
+    void unreachableKafkaExitsWith2NamingTheProperty() throws Exception {
+        int closed = FreePorts.next();
+        assertFailsWith2(validate(good("tideline.sink.kafka.enabled", "true",
+                "tideline.sink.kafka.bootstrap.servers", "127.0.0.1:" + closed)),
+                "FAIL  Cannot reach Kafka at 127.0.0.1:" + closed, "tideline.sink.kafka.bootstrap.servers");
     }
 
     @Test
