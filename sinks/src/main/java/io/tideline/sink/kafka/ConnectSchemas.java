@@ -72,6 +72,8 @@ final class ConnectSchemas {
         };
         String name = nameOverride != null ? nameOverride : type.logicalName();
         if (name != null) b.name(name);
+        String doc = type.logicalName() == null ? null : DOCS.get(type.logicalName());
+        if (doc != null) b.doc(doc);
         if (type.version() != null) b.version(type.version());
         if (!type.parameters().isEmpty()) b.parameters(debeziumOrder(type.parameters()));
         if (type.optional() || forceOptional) b.optional();
@@ -96,6 +98,17 @@ final class ConnectSchemas {
         new java.util.TreeMap<>(params).forEach(ordered::putIfAbsent);
         return ordered;
     }
+
+    /**
+     * FieldType carries no schema doc, but JsonConverter writes it; these are the docs Debezium 3.6 attaches to its
+     * semantic types (io.debezium.schema.SchemaFactory and io.debezium.data.geometry.*).
+     */
+    private static final Map<String, String> DOCS = Map.of(
+            "io.debezium.data.VariableScaleDecimal", "Variable scaled decimal",
+            "io.debezium.data.SparseDoubleVector", "Sparse double vector",
+            "io.debezium.data.geometry.Geometry", "Geometry",
+            "io.debezium.data.geometry.Geography", "Geography",
+            "io.debezium.data.geometry.Point", "Geometry (POINT)");
 
     private static final List<String> PARAMETER_ORDER = List.of("scale", "connect.decimal.precision", "allowed",
             "length", "__debezium.source.column.type", "__debezium.source.column.length",

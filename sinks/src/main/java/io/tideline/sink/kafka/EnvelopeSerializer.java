@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Serializes a change as Debezium's PostgreSQL connector + JsonConverter would: the key struct
- * ({@code <topic>.Key}) and the envelope ({@code <topic>.Envelope}, version 2: before, after, source, op, ts_ms,
- * ts_us, ts_ns, transaction). The envelope's ts_* are processing time, as in Debezium. Not thread-safe.
+ * ({@code <topic>.Key}) and the envelope ({@code <topic>.Envelope}, version 2: before, after, source, transaction, op,
+ * ts_ms, ts_us, ts_ns, in the PostgreSQL connector's order). The envelope's ts_* are processing time, as in Debezium;
+ * {@code transaction} is null, as with Debezium's default {@code provide.transaction.metadata=false}. Not thread-safe.
  */
 final class EnvelopeSerializer {
 
@@ -91,11 +92,11 @@ final class EnvelopeSerializer {
                         .field("before", valueSchema)
                         .field("after", valueSchema)
                         .field("source", sourceSchema)
+                        .field("transaction", TRANSACTION_BLOCK)
                         .field("op", Schema.STRING_SCHEMA)
                         .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
                         .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
                         .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
-                        .field("transaction", TRANSACTION_BLOCK)
                         .build());
     }
 }
