@@ -36,7 +36,10 @@ public final class KafkaBroker implements AutoCloseable {
     static final String DIR_PREFIX = "tideline-kafka-";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-            "-Djava.awt.headless=true", "-Dlog4j2.level=WARN");
+            "-Djava.awt.headless=true",
+            // only read when the test class path has slf4j-simple (every Tideline module's tests do)
+            "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn");
     private static final Set<KafkaBroker> LIVE = ConcurrentHashMap.newKeySet();
     private static volatile KafkaBroker shared;
 
