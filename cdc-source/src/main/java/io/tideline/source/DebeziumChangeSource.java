@@ -28,7 +28,7 @@ import java.util.Properties;
  * A change's position is (commit LSN of its transaction, index inside it). Streamed transactions are held
  * until their END marker (see {@link PositionStamper}); the initial snapshot is one transaction at the
  * snapshot's consistent-point LSN, delivered as read. At most {@link Builder#maxBufferedChanges} changes of one
- * transaction are held; a larger transaction fails {@link #run} with a clear error.
+ * transaction are held in memory; the rest of a larger one spills to {@value #SPILL_DIR} under the state dir.
  *
  * <h2>Acknowledgement</h2>
  * Nothing is marked processed when it is delivered. {@link #acknowledge} marks the last transaction at or
@@ -44,6 +44,8 @@ public final class DebeziumChangeSource implements ChangeSource {
     public static final String OFFSET_FILE = "source-offsets.dat";
     /** The last acknowledged position, {@code <commitLsn>/<index>}, under the state dir. */
     public static final String ACK_FILE = "source-ack.position";
+    /** Where the part of a transaction beyond {@link Builder#maxBufferedChanges} waits for its commit. */
+    public static final String SPILL_DIR = "source-spill";
 
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumChangeSource.class);
 
@@ -92,6 +94,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                 throw new IllegalStateException("Cannot run source '" + settings.name
                         + "': it is already running. Call close() and wait for run() to return first.");
             }
+            removeStaleSpillFiles();
             Position floor = lastAcknowledged();
             acknowledged = floor;
             String placeholder = properties.getProperty(EngineProperties.PLACEHOLDER, EngineProperties.DEFAULT_PLACEHOLDER);
@@ -107,6 +110,18 @@ public final class DebeziumChangeSource implements ChangeSource {
         } finally {
             synchronized (lifecycle) {
                 current = null;
+            }
+        }
+    }
+
+    /** Spill files of a run that crashed: they hold no state (the transaction is replayed). */
+    private void removeStaleSpillFiles() throws IOException {
+        Path dir = settings.stateDir.resolve(SPILL_DIR);
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (var files = java.nio.file.Files.newDirectoryStream(dir, "*.spill")) {
+                for (Path f : files) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
             }
         }
     }
@@ -153,7 +168,7 @@ public final class DebeziumChangeSource implements ChangeSource {
     private final class Run implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
         private final ChangeHandler handler;
-        private final PositionStamper<Unstamped> stamper;
+        private final PositionStamper<SourceRecord> stamper;
         private final RecordConverter converter;
         private final Deque<AckMarker> markers = new ArrayDeque<>();
         private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -167,10 +182,11 @@ public final class DebeziumChangeSource implements ChangeSource {
 
         Run(ChangeHandler handler, Position floor, String placeholder) {
             this.handler = handler;
-            this.stamper = new PositionStamper<>(
-                    (change, position, last) -> handler.onChange(change.stamp(position, last)),
-                    floor, settings.maxBufferedChanges);
             this.converter = new RecordConverter(new ValueConverter(new TypeConverter(), placeholder));
+            this.stamper = new PositionStamper<>(
+                    (record, position, last) -> handler.onChange(converter.convert(record).stamp(position, last)),
+                    floor, new TransactionBuffer<>(settings.maxBufferedChanges, settings.stateDir.resolve(SPILL_DIR),
+                    new SourceRecordCodec()));
             this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
                     .using(OffsetCommitPolicy.always())
@@ -250,7 +266,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                     snapshotStarted = true;
                     LOG.info("Initial snapshot started at LSN {} ({})", c.snapshotLsn(), lsnText(c.snapshotLsn()));
                 }
-                Position p = stamper.snapshotRow(c.snapshotLsn(), c.lastOfSnapshot(), c.change());
+                Position p = stamper.snapshotRow(c.snapshotLsn(), c.lastOfSnapshot(), c.record());
                 if (c.lastOfSnapshot()) {
                     LOG.info("Initial snapshot finished at LSN {}: last row at position {}", lsnText(c.snapshotLsn()), p);
                     if (p != null) {
@@ -258,7 +274,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                     }
                 }
             } else if (kind instanceof RecordConverter.Change c) {
-                stamper.change(c.change());
+                stamper.change(c.record());
             } else if (kind instanceof RecordConverter.TransactionEnd end) {
                 Position p = stamper.commit(end.commitLsn());
                 if (p != null) {
@@ -359,7 +375,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         Path stateDir;
         Map<String, String> debeziumProperties = Map.of();
         String name = "tideline";
-        int maxBufferedChanges = 1_000_000;
+        int maxBufferedChanges = 100_000;
 
         private Builder() {
         }
@@ -396,8 +412,8 @@ public final class DebeziumChangeSource implements ChangeSource {
         public Builder name(String name) { this.name = name; return this; }
 
         /**
-         * Most changes of one transaction held in memory while waiting for its commit LSN (default 1,000,000);
-         * a larger transaction stops the source with an error naming this setting.
+         * Most changes of one transaction held in memory while waiting for its commit LSN (default 100,000);
+         * the rest of a larger transaction is spilled to disk under the state dir.
          */
         public Builder maxBufferedChanges(int max) { this.maxBufferedChanges = max; return this; }
 
@@ -415,6 +431,10 @@ public final class DebeziumChangeSource implements ChangeSource {
             if (!snapshotMode.equals("initial") && !snapshotMode.equals("no_data")) {
                 throw new IllegalArgumentException("Cannot build source: snapshotMode '" + snapshotMode
                         + "' is not supported. Use initial or no_data.");
+            }
+            if (maxBufferedChanges < 1) {
+                throw new IllegalArgumentException("Cannot build source: maxBufferedChanges is " + maxBufferedChanges
+                        + ". Use a positive number.");
             }
             if (port <= 0 || port > 65535) {
                 throw new IllegalArgumentException("Cannot build source: port " + port + " is out of range. Use 1-65535.");

@@ -2,9 +2,6 @@ package io.tideline.source;
 
 import io.tideline.api.Position;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Gives each change its {@link Position} = (commit LSN of its transaction, index inside it).
  *
@@ -12,7 +9,8 @@ import java.util.List;
  * only known when the transaction's END marker arrives. pgoutput sends a transaction only once it committed,
  * so holding its changes until END costs no latency: they are buffered, then stamped 0..n-1 and emitted with
  * the last one flagged. Snapshot rows are one transaction at the snapshot's consistent point and are emitted
- * as read (a snapshot can be far larger than memory).
+ * as read (a snapshot can be far larger than memory). A transaction too large for memory spills to disk
+ * (see {@link TransactionBuffer}).
  *
  * <p>Anything at or before the {@linkplain #floor() floor} is dropped: the floor starts at the last
  * acknowledged position and follows every emitted change, so a replay by Debezium (after a task restart or
@@ -30,20 +28,15 @@ final class PositionStamper<T> {
     }
 
     private final Emitter<T> emitter;
-    private final int maxBufferedChanges;
-    private final List<T> transaction = new ArrayList<>();
+    private final TransactionBuffer<T> transaction;
     private Position floor;
     private long snapshotLsn = -1;
     private long snapshotIndex;
 
-    PositionStamper(Emitter<T> emitter, Position floor, int maxBufferedChanges) {
-        if (maxBufferedChanges < 1) {
-            throw new IllegalArgumentException("Cannot buffer transactions: maxBufferedChanges is "
-                    + maxBufferedChanges + ". Use a positive number.");
-        }
+    PositionStamper(Emitter<T> emitter, Position floor, TransactionBuffer<T> buffer) {
         this.emitter = emitter;
         this.floor = floor == null ? Position.ZERO : floor;
-        this.maxBufferedChanges = maxBufferedChanges;
+        this.transaction = buffer;
     }
 
     /** Highest position emitted or acknowledged before this run. */
@@ -66,10 +59,6 @@ final class PositionStamper<T> {
 
     /** A streamed change of the open transaction; held until {@link #commit}. */
     void change(T change) {
-        if (transaction.size() >= maxBufferedChanges) {
-            throw new IllegalStateException("Cannot buffer transaction: it has more than " + maxBufferedChanges
-                    + " changes. Raise the source's maxBufferedChanges or split the transaction.");
-        }
         transaction.add(change);
     }
 
@@ -83,19 +72,14 @@ final class PositionStamper<T> {
      * change when at least one was emitted, else null (empty, or a replay of what was already delivered).
      */
     Position commit(long commitLsn) throws InterruptedException {
-        Position last = null;
-        try {
-            int n = transaction.size();
-            for (int i = 0; i < n; i++) {
-                Position p = new Position(commitLsn, i);
-                if (emitIfNew(transaction.get(i), p, i == n - 1)) {
-                    last = p;
-                }
+        Position[] last = {null};
+        transaction.drain((change, index, isLast) -> {
+            Position p = new Position(commitLsn, index);
+            if (emitIfNew(change, p, isLast)) {
+                last[0] = p;
             }
-        } finally {
-            transaction.clear();
-        }
-        return last;
+        });
+        return last[0];
     }
 
     /** Drops a transaction that will never commit here (engine restart mid-transaction). */

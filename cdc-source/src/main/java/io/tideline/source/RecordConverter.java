@@ -18,8 +18,11 @@ final class RecordConverter {
     sealed interface Kind permits Change, TransactionEnd, Ignored {
     }
 
-    /** A row change; {@code snapshot} rows carry the consistent-point LSN they were read at. */
-    record Change(Unstamped change, boolean snapshot, boolean lastOfSnapshot, long snapshotLsn) implements Kind {
+    /**
+     * A row change, converted only when delivered ({@link #convert}); {@code snapshot} rows carry the
+     * consistent-point LSN they were read at.
+     */
+    record Change(SourceRecord record, boolean snapshot, boolean lastOfSnapshot, long snapshotLsn) implements Kind {
     }
 
     /** The END marker of a streamed transaction, whose offset carries that transaction's commit LSN. */
@@ -62,22 +65,27 @@ final class RecordConverter {
     }
 
     private Change change(SourceRecord record, Struct value) {
+        if (!Op.READ.code().equals(value.getString("op"))) {
+            return new Change(record, false, false, -1);
+        }
+        Struct source = value.getStruct("source");
+        Long lsn = source.getInt64("lsn");
+        if (lsn == null) {
+            lsn = offsetLsn(record.sourceOffset());
+        }
+        return new Change(record, true, "last".equals(source.getString("snapshot")), lsn);
+    }
+
+    /** The change as Tideline values, free of Connect classes. */
+    Unstamped convert(SourceRecord record) {
+        Struct value = (Struct) record.value();
         Op op = Op.ofCode(value.getString("op"));
         Struct source = value.getStruct("source");
         TableId table = new TableId(source.getString("schema"), source.getString("table"));
         Struct key = record.key() instanceof Struct k ? k : null;
         Long tsMs = source.getInt64("ts_ms");
-        Unstamped change = new Unstamped(table, op, values.row(key), values.row(value.getStruct("before")),
+        return new Unstamped(table, op, values.row(key), values.row(value.getStruct("before")),
                 values.row(value.getStruct("after")), values.row(source), tsMs == null ? 0L : tsMs);
-        if (op != Op.READ) {
-            return new Change(change, false, false, -1);
-        }
-        String snapshot = source.getString("snapshot");
-        Long lsn = source.getInt64("lsn");
-        if (lsn == null) {
-            lsn = offsetLsn(record.sourceOffset());
-        }
-        return new Change(change, true, "last".equals(snapshot), lsn);
     }
 
     private static long offsetLsn(Map<String, ?> offset) {

@@ -134,6 +134,12 @@ class DebeziumChangeSourceIT {
         return Long.parseLong(m.group(1));
     }
 
+    private static long spillFiles(Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.count();
+        }
+    }
+
     private static void assertIncreasing(List<ChangeEvent> events) {
         for (int i = 1; i < events.size(); i++) {
             assertTrue(events.get(i).position().isAfter(events.get(i - 1).position()),
@@ -179,6 +185,29 @@ class DebeziumChangeSourceIT {
             assertEquals(1, delete.key().get("id"));
         }
         dropSlot("s_crud");
+    }
+
+    @Test
+    void transactionLargerThanMemorySpillsAndArrivesWholeInOrder() throws Exception {
+        sql("CREATE TABLE bulk (id int PRIMARY KEY, v text)");
+        try (Capture c = new Capture(source("s_bulk", "no_data", "public.bulk").maxBufferedChanges(5).build())) {
+            awaitSlotActive("s_bulk");
+            sql("INSERT INTO bulk SELECT i, md5(i::text) FROM generate_series(1, 50) i");
+            List<ChangeEvent> e = c.take(50, WAIT);
+            long lsn = e.get(0).position().commitLsn();
+            for (int i = 0; i < 50; i++) {
+                assertEquals(new Position(lsn, i), e.get(i).position());
+                assertEquals(i + 1, e.get(i).after().get("id"));
+                assertEquals(i == 49, e.get(i).lastInTransaction());
+            }
+            Path spill = stateDir.resolve(DebeziumChangeSource.SPILL_DIR);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (spillFiles(spill) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the last change is handed over just before the file is removed
+            }
+            assertEquals(0, spillFiles(spill), "the spill file is gone once the transaction is delivered");
+        }
+        dropSlot("s_bulk");
     }
 
     @Test

@@ -2,6 +2,11 @@ package io.tideline.source;
 
 import io.tideline.api.Position;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +23,17 @@ class PositionStamperTest {
 
     private final List<Emitted> out = new ArrayList<>();
 
+    @TempDir
+    Path spillDir;
+
+    static final TransactionBuffer.Codec<String> STRINGS = new TransactionBuffer.Codec<>() {
+        public byte[] encode(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+        public String decode(byte[] b) { return new String(b, StandardCharsets.UTF_8); }
+    };
+
     private PositionStamper<String> stamper(Position floor) {
-        return new PositionStamper<>((c, p, last) -> out.add(new Emitted(c, p, last)), floor, 10);
+        return new PositionStamper<>((c, p, last) -> out.add(new Emitted(c, p, last)), floor,
+                new TransactionBuffer<>(3, spillDir, STRINGS));
     }
 
     @Test
@@ -89,10 +103,25 @@ class PositionStamperTest {
     }
 
     @Test
-    void transactionLargerThanTheBufferFailsNamingTheSetting() {
+    void transactionLargerThanMemorySpillsToDiskAndKeepsItsOrder() throws Exception {
         PositionStamper<String> s = stamper(null);
         for (int i = 0; i < 10; i++) s.change("c" + i);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.change("one too many"));
+        assertEquals(10, s.buffered());
+        assertEquals(1, Files.list(spillDir).count(), "the part beyond memory waits in one spill file");
+        assertEquals(new Position(77, 9), s.commit(77));
+        assertEquals(List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"),
+                out.stream().map(Emitted::change).toList());
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), out.stream().map(e -> e.position().index()).toList());
+        assertTrue(out.get(9).last());
+        assertEquals(0, Files.list(spillDir).count(), "the spill file is removed after the commit");
+    }
+
+    @Test
+    void withoutASpillDirectoryATooLargeTransactionFailsNamingTheSetting() {
+        PositionStamper<String> s = new PositionStamper<>((c, p, l) -> { }, null, new TransactionBuffer<>(2, null, null));
+        s.change("a");
+        s.change("b");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.change("c"));
         assertTrue(e.getMessage().contains("maxBufferedChanges"), e.getMessage());
     }
 

@@ -1,0 +1,137 @@
+package io.tideline.source;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The changes of the open transaction, in arrival order: the first {@code memoryLimit} in memory, the rest
+ * spilled to a temp file under {@code spillDir}, so a transaction of any size can wait for its commit LSN
+ * without exhausting the heap. Not thread-safe.
+ *
+ * @param <T> a buffered change
+ */
+final class TransactionBuffer<T> implements AutoCloseable {
+
+    /** Turns a change into bytes and back, for the part of a transaction that does not fit in memory. */
+    interface Codec<T> {
+        byte[] encode(T change);
+
+        T decode(byte[] bytes);
+    }
+
+    @FunctionalInterface
+    interface Visitor<T> {
+        void visit(T change, int index, boolean last) throws InterruptedException;
+    }
+
+    private final int memoryLimit;
+    private final Path spillDir;
+    private final Codec<T> codec;
+    private final List<T> memory = new ArrayList<>();
+    private Path spillFile;
+    private DataOutputStream spill;
+    private int spilled;
+
+    TransactionBuffer(int memoryLimit, Path spillDir, Codec<T> codec) {
+        if (memoryLimit < 1) {
+            throw new IllegalArgumentException("Cannot buffer transactions: the in-memory limit is " + memoryLimit
+                    + ". Use a positive number.");
+        }
+        this.memoryLimit = memoryLimit;
+        this.spillDir = spillDir;
+        this.codec = codec;
+    }
+
+    void add(T change) {
+        if (memory.size() < memoryLimit) {
+            memory.add(change);
+            return;
+        }
+        if (spillDir == null || codec == null) {
+            throw new IllegalStateException("Cannot buffer transaction: it has more than " + memoryLimit
+                    + " changes and no spill directory is configured. Raise maxBufferedChanges or set stateDir.");
+        }
+        try {
+            if (spill == null) {
+                Files.createDirectories(spillDir);
+                spillFile = Files.createTempFile(spillDir, "transaction-", ".spill");
+                spill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spillFile), 1 << 16));
+            }
+            byte[] bytes = codec.encode(change);
+            spill.writeInt(bytes.length);
+            spill.write(bytes);
+            spilled++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot spill a large transaction to " + spillDir + ": " + e.getMessage()
+                    + ". Free disk space in the state dir or raise maxBufferedChanges.", e);
+        }
+    }
+
+    int size() {
+        return memory.size() + spilled;
+    }
+
+    boolean spilled() {
+        return spilled > 0;
+    }
+
+    /** Visits every change in arrival order, then empties the buffer. */
+    void drain(Visitor<T> visitor) throws InterruptedException {
+        try {
+            int n = size();
+            int i = 0;
+            for (T change : memory) {
+                visitor.visit(change, i, i == n - 1);
+                i++;
+            }
+            if (spilled > 0) {
+                spill.close();
+                spill = null;
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16))) {
+                    for (int k = 0; k < spilled; k++) {
+                        byte[] bytes = new byte[in.readInt()];
+                        in.readFully(bytes);
+                        visitor.visit(codec.decode(bytes), i, i == n - 1);
+                        i++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read back a spilled transaction from " + spillFile + ": "
+                    + e.getMessage() + ". Check the state dir's disk.", e);
+        } finally {
+            clear();
+        }
+    }
+
+    void clear() {
+        memory.clear();
+        spilled = 0;
+        try {
+            if (spill != null) {
+                spill.close();
+                spill = null;
+            }
+            if (spillFile != null) {
+                Files.deleteIfExists(spillFile);
+                spillFile = null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove spill file " + spillFile + ": " + e.getMessage()
+                    + ". Remove it by hand; it holds no state.", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        clear();
+    }
+}
