@@ -183,6 +183,11 @@ class DebeziumChangeSourceIT {
             assertNull(delete.after());
             assertEquals(1, delete.before().get("id"));
             assertEquals(1, delete.key().get("id"));
+
+            sql("ALTER TABLE orders ADD COLUMN extra int DEFAULT 5", "INSERT INTO orders VALUES (9, 90, 'z', 6)");
+            ChangeEvent altered = c.take(1, WAIT).get(0);
+            assertEquals(6, altered.after().get("extra"), "a column added while running arrives");
+            assertTrue(altered.position().isAfter(e.get(5).position()));
         }
         dropSlot("s_crud");
     }
