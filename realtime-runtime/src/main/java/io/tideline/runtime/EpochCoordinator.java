@@ -10,15 +10,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Collects the prepared reports of every sink writer and commits each epoch once all reported: ledger first,
  * then {@code source.acknowledge(end)}, so the source never moves past what the ledger and every sink hold.
- * Commits run on their own thread while the next epoch keeps flowing; at most one epoch commits at a time (the
- * last writer to report epoch N+1 waits while N still commits).
+ * Commits run on their own thread while the next epochs keep flowing; at most one epoch commits at a time, and a
+ * prepared epoch waits for the one committing. No sink worker ever blocks on a commit (a slow fsync must not
+ * stall the data path).
  */
 final class EpochCoordinator {
 
@@ -31,7 +31,8 @@ final class EpochCoordinator {
     private final RuntimeMetrics metrics;
     private final AtomicReference<Position> lastCommitted;
     private final Map<Long, Integer> reports = new HashMap<>();
-    private final Semaphore inFlight = new Semaphore(1);
+    private Barrier pendingCommit; // guarded by this
+    private boolean committing;    // guarded by this
     private final ExecutorService committer;
     private long epochStartNanos = System.nanoTime();
 
@@ -50,26 +51,48 @@ final class EpochCoordinator {
         });
     }
 
-    /** A sink writer made everything before {@code barrier} durable, up to {@code durable}. */
-    void prepared(Barrier barrier, String sink, int writer, Position durable) throws InterruptedException {
+    /** A sink writer made everything before {@code barrier} durable, up to {@code durable}. Never blocks. */
+    void prepared(Barrier barrier, String sink, int writer, Position durable) {
         LOG.debug("Epoch {} prepared by {} writer {} (durable {})", barrier.epoch(), sink, writer, durable);
         synchronized (reports) {
             int n = reports.merge(barrier.epoch(), 1, Integer::sum);
             if (n < expectedReports) return;
             reports.remove(barrier.epoch());
         }
-        while (!inFlight.tryAcquire(1, TimeUnit.MILLISECONDS)) {
-            if (control.aborted()) return; // not committed: the epoch is replayed
+        synchronized (this) {
+            // Epoch N+1 prepared while N still commits: it waits here. If N+2 follows before N is done, N+2's commit
+            // covers N+1's (its end is later and everything before it is durable), so only the latest waits.
+            if (pendingCommit != null) metrics.epochsCoalesced.increment();
+            pendingCommit = barrier;
+            if (committing) return;
+            committing = true;
         }
-        try {
-            committer.execute(() -> commit(barrier));
-        } catch (RuntimeException e) {
-            inFlight.release();
-            throw e;
+        committer.execute(this::drain);
+    }
+
+    /** Commit-thread loop: one epoch at a time, the latest prepared one next. */
+    private void drain() {
+        while (true) {
+            Barrier next;
+            synchronized (this) {
+                next = pendingCommit;
+                pendingCommit = null;
+                if (next == null) {
+                    committing = false;
+                    return;
+                }
+            }
+            if (!commit(next)) {
+                synchronized (this) {
+                    pendingCommit = null;
+                    committing = false;
+                }
+                return;
+            }
         }
     }
 
-    private void commit(Barrier barrier) {
+    private boolean commit(Barrier barrier) {
         long start = System.nanoTime();
         try {
             Position end = barrier.end();
@@ -87,11 +110,11 @@ final class EpochCoordinator {
             epochStartNanos = barrier.injectedNanos();
             LOG.debug("Epoch {} committed at {}", barrier.epoch(), end);
             control.epochCommitted(barrier.epoch(), moved);
+            return true;
         } catch (Throwable t) {
             control.fail("epoch-commit", new Exception("Cannot commit epoch " + barrier.epoch() + " at " + barrier.end()
                     + ": " + t.getMessage() + ". The epoch is replayed from the last committed epoch.", t));
-        } finally {
-            inFlight.release();
+            return false;
         }
     }
 

@@ -22,6 +22,7 @@ final class RuntimeMetrics {
     final Timer commitTime;
     final Counter epochsCommitted;
     final Counter restarts;
+    final Counter epochsCoalesced;
     private final Map<String, AtomicReference<Channel>> queues = new ConcurrentHashMap<>();
 
     RuntimeMetrics(MeterRegistry registry) {
@@ -34,6 +35,9 @@ final class RuntimeMetrics {
         this.commitTime = Timer.builder("tideline.runtime.epoch.commit")
                 .description("Ledger write plus source acknowledgement of one epoch").register(registry);
         this.epochsCommitted = Counter.builder("tideline.runtime.epochs.committed").register(registry);
+        this.epochsCoalesced = Counter.builder("tideline.runtime.epochs.coalesced")
+                .description("Prepared epochs whose commit was covered by a later epoch's (commits slower than epochs)")
+                .register(registry);
         this.restarts = Counter.builder("tideline.runtime.restarts")
                 .description("Pipeline restarts after a failed epoch").register(registry);
     }

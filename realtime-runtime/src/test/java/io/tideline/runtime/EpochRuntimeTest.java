@@ -309,8 +309,11 @@ class EpochRuntimeTest {
             // the commit of this epoch is in progress (ledger written, acknowledgement not done): does N+1 flow?
             long committing = ledger.lastCommitted().orElseThrow().epoch();
             long deadline = System.currentTimeMillis() + 5_000;
-            while (sink.maxEpochWritten.get() <= committing + 1 && System.currentTimeMillis() < deadline) Thread.onSpinWait();
+            while (sink.maxEpochWritten.get() <= committing + 4 && System.currentTimeMillis() < deadline) Thread.onSpinWait();
             sawNextEpochDuringCommit.set(sink.maxEpochWritten.get() > committing);
+            // later epochs also got fully prepared meanwhile: they wait for this commit, the latest covering the rest
+            while (registry.get("tideline.runtime.epochs.coalesced").counter().count() < 1
+                    && System.currentTimeMillis() < deadline) Thread.onSpinWait();
         };
         EpochRuntime rt = runtime(source, sink).epochDuration(Duration.ofMillis(20)).build();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
@@ -321,6 +324,8 @@ class EpochRuntimeTest {
         t.join(10_000);
         assertNull(thrown.get());
         assertTrue(sawNextEpochDuringCommit.get(), "records of the next epochs reached the sink while an epoch committed");
+        assertTrue(registry.get("tideline.runtime.epochs.coalesced").counter().count() >= 1,
+                "epochs prepared during the slow commit waited and were covered by the latest one");
         // at most one epoch in flight: while one commit was held, later epochs did not commit
         List<EpochRecord> history = ledger.history();
         for (int i = 1; i < history.size(); i++) assertTrue(history.get(i).epoch() > history.get(i - 1).epoch());

@@ -74,17 +74,24 @@ public final class RuntimeBench {
         Path state = Files.createTempDirectory("tideline-bench-state");
         LatencySink sink = new LatencySink(w, skip);
         BenchSource source = new BenchSource(w);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String note;
         try (EpochLedger ledger = EpochLedger.open(state)) {
             EpochRuntime rt = EpochRuntime.builder().source(source).sink(sink).ledger(ledger).epochDuration(epoch)
                     .parallelism(parallelism).queueCapacity(4096).operators(w.operators)
-                    .meterRegistry(new SimpleMeterRegistry()).build();
+                    .meterRegistry(registry).build();
             rt.run();
+            var commit = registry.get("tideline.runtime.epoch.commit").timer();
+            note = String.format(Locale.ROOT, "%d epochs committed, commit (ledger fsync + ack) max %.0f ms, %d coalesced",
+                    (long) registry.get("tideline.runtime.epochs.committed").counter().count(),
+                    commit.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    (long) registry.get("tideline.runtime.epochs.coalesced").counter().count());
         } finally {
             deleteTree(state);
         }
         check(sink, w);
         double secs = (sink.lastWriteNanos.get() - source.startNanos) / 1e9;
-        return new Result("real-time epochs (" + epoch.toMillis() + " ms)", load, w.records, secs, sink.histogram(), "");
+        return new Result("real-time epochs (" + epoch.toMillis() + " ms)", load, w.records, secs, sink.histogram(), note);
     }
 
     private static Result baseline(BenchWorkload w, int parallelism, int batchMs, String load, int skip) throws Exception {
@@ -105,13 +112,13 @@ public final class RuntimeBench {
     }
 
     private static void print(List<Result> results, int batchMs, Duration epoch) {
-        System.out.println("| load | path | records/s | p50 | p99 | p99.9 | max |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|");
+        System.out.println("| load | path | records/s | p50 | p99 | p99.9 | max | note |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---|");
         for (Result r : results) {
             Histogram h = r.latency();
-            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s |%n", r.load(), r.path(), r.throughput(),
+            System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s | %s |%n", r.load(), r.path(), r.throughput(),
                     ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
-                    ms(h.getMaxValue()));
+                    ms(h.getMaxValue()), r.note());
         }
         System.out.println();
         System.out.println("| load | throughput RT/MB | p50 MB/RT | p99 MB/RT | p99.9 MB/RT |");
@@ -119,7 +126,7 @@ public final class RuntimeBench {
         for (int i = 0; i + 1 < results.size(); i += 2) {
             Result rt = results.get(i);
             Result mb = results.get(i + 1);
-            System.out.printf(Locale.ROOT, "| %s | %.2fx | %.0fx | %.0fx | %.0fx |%n", rt.load(), rt.throughput() / mb.throughput(),
+            System.out.printf(Locale.ROOT, "| %s | %.2fx | %.2fx | %.2fx | %.2fx |%n", rt.load(), rt.throughput() / mb.throughput(),
                     ratio(mb.latency(), rt.latency(), 50), ratio(mb.latency(), rt.latency(), 99), ratio(mb.latency(), rt.latency(), 99.9));
         }
         System.out.println();
