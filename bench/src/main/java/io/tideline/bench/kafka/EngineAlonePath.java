@@ -1,9 +1,9 @@
 package io.tideline.bench.kafka;
 
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import io.debezium.engine.format.Connect;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Properties;

@@ -23,6 +23,7 @@ import org.HdrHistogram.Histogram;
  * <p>Run: {@code java -cp "bench/target/tideline-bench.jar:bench/target/lib/*" io.tideline.bench.kafka.KafkaLatencyBench --help}
  */
 public final class KafkaLatencyBench {
+    private static final Duration STALL = Duration.ofSeconds(60);
     private final BenchOptions options;
     private final BenchServices services;
 
@@ -71,7 +72,7 @@ public final class KafkaLatencyBench {
                 PathResult r = results.computeIfAbsent(key, k -> new PathResult(k, newPath(k).label()));
                 try {
                     r.latency = latency(newPath(key), key + "_lat");
-                } catch (Exception e) {
+                } catch (Exception | LinkageError e) {
                     r.latencyError = describe(e);
                     System.out.println("  failed: " + r.latencyError);
                 }
@@ -83,7 +84,7 @@ public final class KafkaLatencyBench {
                     PathResult r = results.computeIfAbsent(key, k -> new PathResult(k, newPath(k).label()));
                     try {
                         r.bulk = bulk(newPath(key), key + "_bulk");
-                    } catch (Exception e) {
+                    } catch (Exception | LinkageError e) {
                         r.bulkError = describe(e);
                         System.out.println("  failed: " + r.bulkError);
                     }
@@ -130,6 +131,8 @@ public final class KafkaLatencyBench {
             System.out.printf("  p50 %s, p99 %s, p99.9 %s, max %s, %d duplicates, %d missing of %d%n",
                     Report.ms(l.p50()), Report.ms(l.p99()), Report.ms(l.p999()), Report.ms(l.max()),
                     l.duplicates(), l.missing(), l.sent());
+            System.out.printf("  worst per second (ms): %s; generator behind schedule by at most %s%n",
+                    Report.perSecond(l.worstPerSecond()), Report.ms(l.generatorMaxBehindMicros()));
             return l;
         } finally {
             fixture.drop();
@@ -148,7 +151,7 @@ public final class KafkaLatencyBench {
             try (path) {
                 long startMicros = BenchClock.nowMicros();
                 path.start(fixture, receipts);
-                Duration timeout = Duration.ofSeconds(Math.max(180, options.bulkRows / 2_000));
+                Duration timeout = Duration.ofSeconds(Math.max(180, options.bulkRows / 1_000));
                 await(receipts::distinct, options.bulkRows, timeout, path, reader);
                 long first = receipts.firstReceiveMicros();
                 long last = receipts.lastReceiveMicros();
@@ -190,19 +193,32 @@ public final class KafkaLatencyBench {
         }
     }
 
+    /**
+     * Waits for {@code expected} distinct rows; gives up after {@code timeout}, or after {@link #STALL} without a
+     * new row (a path that lost rows would otherwise hold the run for the whole timeout).
+     */
     private static void await(LongSupplier distinct, long expected, Duration timeout, CapturePath path,
                               TopicReader reader) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (distinct.getAsLong() < expected && System.nanoTime() < deadline) {
+        long now = System.nanoTime();
+        long deadline = now + timeout.toNanos();
+        long lastProgress = now;
+        long seen = distinct.getAsLong();
+        while (seen < expected && now < deadline && now - lastProgress < STALL.toNanos()) {
             failIfStopped(path);
             if (reader != null) {
                 reader.check();
             }
             Thread.sleep(20);
+            now = System.nanoTime();
+            long d = distinct.getAsLong();
+            if (d > seen) {
+                seen = d;
+                lastProgress = now;
+            }
         }
-        if (distinct.getAsLong() < expected) {
-            System.out.printf("  gave up after %d s with %d of %d rows%n", timeout.toSeconds(), distinct.getAsLong(),
-                    expected);
+        if (seen < expected) {
+            System.out.printf("  gave up with %d of %d rows: %s%n", seen, expected, now >= deadline
+                    ? "timeout of " + timeout.toSeconds() + " s" : "no new row for " + STALL.toSeconds() + " s");
         }
     }
 

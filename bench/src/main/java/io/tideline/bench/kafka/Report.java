@@ -114,7 +114,7 @@ final class Report {
         return String.format(Locale.ROOT, "%.2f ms", micros / 1e3);
     }
 
-    private static String perSecond(long[] worst) {
+    static String perSecond(long[] worst) {
         StringBuilder sb = new StringBuilder();
         for (long w : worst) {
             if (sb.length() > 0) {
