@@ -284,6 +284,13 @@ public final class DebeziumChangeSource implements ChangeSource {
                 }
             } else if (kind instanceof RecordConverter.Change c) {
                 stamper.change(c.record());
+            } else if (kind instanceof RecordConverter.TransactionBegin) {
+                if (stamper.buffered() > 0) {
+                    // Debezium restarted its task mid-transaction and sends the transaction again from its start.
+                    LOG.warn("Discarding {} buffered changes of a transaction that Debezium is sending again",
+                            stamper.buffered());
+                    stamper.discardOpenTransaction();
+                }
             } else if (kind instanceof RecordConverter.TransactionEnd end) {
                 Position p = stamper.commit(end.commitLsn());
                 if (p != null) {

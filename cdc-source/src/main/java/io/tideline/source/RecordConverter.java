@@ -15,7 +15,7 @@ import java.util.Map;
 final class RecordConverter {
 
     /** What a record is to the position logic. */
-    sealed interface Kind permits Change, TransactionEnd, Ignored {
+    sealed interface Kind permits Change, TransactionBegin, TransactionEnd, Ignored {
     }
 
     /**
@@ -23,6 +23,10 @@ final class RecordConverter {
      * consistent-point LSN they were read at.
      */
     record Change(SourceRecord record, boolean snapshot, boolean lastOfSnapshot, long snapshotLsn) implements Kind {
+    }
+
+    /** The BEGIN marker of a streamed transaction (sent just before its first change). */
+    record TransactionBegin() implements Kind {
     }
 
     /** The END marker of a streamed transaction, whose offset carries that transaction's commit LSN. */
@@ -47,8 +51,8 @@ final class RecordConverter {
             return new Ignored("no value");
         }
         if (schema.name().endsWith(TRANSACTION_SCHEMA_SUFFIX)) {
-            if (!"END".equals(value.getString("status"))) {
-                return new Ignored("transaction begin");
+            if ("BEGIN".equals(value.getString("status"))) {
+                return new TransactionBegin();
             }
             Object lsn = record.sourceOffset() == null ? null : record.sourceOffset().get(OFFSET_COMMIT_LSN);
             if (!(lsn instanceof Number n)) {
@@ -58,7 +62,8 @@ final class RecordConverter {
             }
             return new TransactionEnd(n.longValue());
         }
-        if (schema.field("op") == null || schema.field("source") == null) {
+        if (schema.field("op") == null || schema.field("source") == null || !isRowOp(value.getString("op"))) {
+            // Logical decoding messages (op "m") and anything else that is not a row change.
             return new Ignored(schema.name());
         }
         return change(record, value);
@@ -74,6 +79,15 @@ final class RecordConverter {
             lsn = offsetLsn(record.sourceOffset());
         }
         return new Change(record, true, "last".equals(source.getString("snapshot")), lsn);
+    }
+
+    private static boolean isRowOp(String op) {
+        for (Op o : Op.values()) {
+            if (o.code().equals(op)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The change as Tideline values, free of Connect classes. */

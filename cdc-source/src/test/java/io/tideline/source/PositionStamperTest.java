@@ -97,6 +97,18 @@ class PositionStamperTest {
     }
 
     @Test
+    void aTransactionSentAgainAfterATaskRestartIsNumberedFromZero() throws Exception {
+        PositionStamper<String> s = stamper(null);
+        s.change("a");
+        s.change("b");
+        s.discardOpenTransaction();
+        s.change("a");
+        s.change("b");
+        s.commit(300);
+        assertEquals(List.of(new Emitted("a", new Position(300, 0), false), new Emitted("b", new Position(300, 1), true)), out);
+    }
+
+    @Test
     void emptyTransactionEmitsNothing() throws Exception {
         assertNull(stamper(null).commit(900));
         assertTrue(out.isEmpty());
