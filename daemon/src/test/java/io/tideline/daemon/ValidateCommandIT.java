@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tideline.testkit.FreePorts;
+import io.tideline.testkit.IcebergWarehouse;
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
 import java.nio.file.Files;
@@ -103,12 +104,30 @@ class ValidateCommandIT {
     @Test
     void goodFileWithKafkaAndIcebergExitsWith0() throws Exception {
         KafkaBroker kafka = KafkaBroker.shared();
-        CliRun run = validate(good("tideline.sink.kafka.enabled", "true",
-                "tideline.sink.kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "tideline.sink.kafka.producer.linger.ms", "0"));
-        assertEquals(0, run.exitCode(), run.all());
-        assertTrue(run.out().contains("ok    Kafka reachable at " + kafka.bootstrapServers() + " (cluster "), run.out());
-        assertTrue(run.out().contains("ok    Iceberg catalog reachable"), run.out());
+        try (IcebergWarehouse warehouse = IcebergWarehouse.hadoop()) {
+            Map<String, String> props = good("tideline.sink.kafka.enabled", "true",
+                    "tideline.sink.kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "tideline.sink.kafka.producer.linger.ms", "0");
+            props.keySet().removeIf(k -> k.startsWith("tideline.sink.iceberg.catalog."));
+            warehouse.catalogProperties().forEach((k, v) -> props.put("tideline.sink.iceberg.catalog." + k, v));
+            CliRun run = validate(props);
+            assertEquals(0, run.exitCode(), run.all());
+            assertTrue(run.out().contains("ok    Kafka reachable at " + kafka.bootstrapServers() + " (cluster "),
+                    run.out());
+            assertTrue(run.out().contains("ok    Iceberg catalog reachable (type=hadoop"), run.out());
+        }
+    }
+
+    @Test
+    void jdbcIcebergCatalogOnPostgresIsReachable() throws Exception {
+        try (IcebergWarehouse warehouse = IcebergWarehouse.jdbc(pg)) {
+            Map<String, String> props = good();
+            props.keySet().removeIf(k -> k.startsWith("tideline.sink.iceberg.catalog."));
+            warehouse.catalogProperties().forEach((k, v) -> props.put("tideline.sink.iceberg.catalog." + k, v));
+            CliRun run = validate(props);
+            assertEquals(0, run.exitCode(), run.all());
+            assertTrue(run.out().contains("ok    Iceberg catalog reachable (type=jdbc"), run.out());
+        }
     }
 
     @Test
