@@ -52,10 +52,9 @@ final class ConfigLoader {
                 case OPTIONAL -> { }
             }
         }
-        if (problems.isEmpty()) {
-            for (ConfigRule rule : def.rules()) {
-                rule.check(values, raw, source, problems);
-            }
+        // Rules see only the values that parsed, so one bad value does not hide an unrelated rule's problem.
+        for (ConfigRule rule : def.rules()) {
+            rule.check(values, raw, source, problems);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);

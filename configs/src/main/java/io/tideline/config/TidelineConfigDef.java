@@ -202,7 +202,7 @@ public final class TidelineConfigDef {
 
     private static void atLeastOneSink(java.util.Map<String, Object> values, java.util.Map<String, String> raw,
             String source, List<ConfigProblem> problems) {
-        if (!(Boolean) values.get(KAFKA_ENABLED) && !(Boolean) values.get(ICEBERG_ENABLED)) {
+        if (Boolean.FALSE.equals(values.get(KAFKA_ENABLED)) && Boolean.FALSE.equals(values.get(ICEBERG_ENABLED))) {
             problems.add(new ConfigProblem(KAFKA_ENABLED, "Cannot load configuration: no sink is enabled. Set "
                     + KAFKA_ENABLED + "=true or " + ICEBERG_ENABLED + "=true (or both) in " + source + "."));
         }
@@ -211,7 +211,7 @@ public final class TidelineConfigDef {
     private static void kafkaNeedsBootstrapServers(java.util.Map<String, Object> values,
             java.util.Map<String, String> raw, String source, List<ConfigProblem> problems) {
         Object servers = values.get(KAFKA_BOOTSTRAP_SERVERS);
-        if ((Boolean) values.get(KAFKA_ENABLED) && (servers == null || ((List<?>) servers).isEmpty())) {
+        if (Boolean.TRUE.equals(values.get(KAFKA_ENABLED)) && (servers == null || ((List<?>) servers).isEmpty())) {
             problems.add(new ConfigProblem(KAFKA_BOOTSTRAP_SERVERS, "Cannot load configuration: property '"
                     + KAFKA_BOOTSTRAP_SERVERS + "' is required when " + KAFKA_ENABLED
                     + "=true. Add the brokers' host:port list to " + source + "."));
@@ -220,7 +220,7 @@ public final class TidelineConfigDef {
 
     private static void icebergNeedsCatalogType(java.util.Map<String, Object> values,
             java.util.Map<String, String> raw, String source, List<ConfigProblem> problems) {
-        if ((Boolean) values.get(ICEBERG_ENABLED) && !raw.containsKey(ICEBERG_CATALOG_PREFIX + "type")
+        if (Boolean.TRUE.equals(values.get(ICEBERG_ENABLED)) && !raw.containsKey(ICEBERG_CATALOG_PREFIX + "type")
                 && !raw.containsKey(ICEBERG_CATALOG_PREFIX + "catalog-impl")) {
             problems.add(new ConfigProblem(ICEBERG_CATALOG_PREFIX + "type", "Cannot load configuration: property '"
                     + ICEBERG_CATALOG_PREFIX + "type' is required when " + ICEBERG_ENABLED

@@ -253,6 +253,16 @@ class TidelineConfigTest {
     }
 
     @Test
+    void crossPropertyRulesReportAlongsideValueErrors() {
+        ConfigException e = failure(with("tideline.sink.kafka.bootstrap.servers", null,
+                "tideline.source.database.port", "abc"));
+        assertEquals(List.of("tideline.source.database.port", "tideline.sink.kafka.bootstrap.servers"), e.keys());
+        ConfigException noSink = failure(with("tideline.sink.kafka.enabled", "false",
+                "tideline.sink.iceberg.enabled", "maybe"));
+        assertEquals(List.of("tideline.sink.iceberg.enabled"), noSink.keys(), noSink.getMessage());
+    }
+
+    @Test
     void enabledKafkaNeedsBootstrapServers() {
         ConfigException e = failure(with("tideline.sink.kafka.bootstrap.servers", null));
         assertEquals("tideline.sink.kafka.bootstrap.servers", e.key());
