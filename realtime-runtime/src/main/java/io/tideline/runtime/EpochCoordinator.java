@@ -99,7 +99,9 @@ final class EpochCoordinator {
             Position previous = lastCommitted.get();
             boolean moved = end != null && (previous == null || end.isAfter(previous));
             if (moved) {
-                ledger.commit(barrier.epoch(), end);
+                // After a failed acknowledgement the ledger may already be ahead of the replay: it never goes back.
+                Position recorded = ledger.lastCommitted().map(r -> r.end()).orElse(null);
+                if (recorded == null || end.isAfter(recorded)) ledger.commit(barrier.epoch(), end);
                 source.acknowledge(end);
                 lastCommitted.set(end);
             }

@@ -227,6 +227,27 @@ class EpochRuntimeTest {
     }
 
     @Test
+    void aFailedAcknowledgementAfterTheLedgerWriteReplaysWithoutLossOrDuplicates() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(37, 2_000, 4, 30);
+        ReplayableSource source = new ReplayableSource(txs);
+        source.pauseEveryTx = 100;
+        source.pauseNanos = 3_000_000;
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        AtomicInteger acks = new AtomicInteger();
+        source.onAcknowledge = ack -> {
+            if (acks.incrementAndGet() == 3) throw new IllegalStateException("slot update lost");
+        };
+        runToEnd(runtime(source, sink).build());
+        assertEquals(2, source.runs.get(), "the failed commit failed the attempt once");
+        assertExactlyOnceInKeyOrder(txs, sink);
+        assertEquals(List.of(), source.violations);
+        List<EpochRecord> history = ledger.history();
+        for (int i = 1; i < history.size(); i++) {
+            assertTrue(history.get(i).end().isAfter(history.get(i - 1).end()), "the ledger never went back after the replay");
+        }
+    }
+
+    @Test
     void batchOnlySinkFailureIsReplayedThroughTheMicroBatchRuntime() throws Throwable {
         List<List<ChangeEvent>> txs = TestEvents.random(9, 2_000, 5, 40);
         ReplayableSource source = new ReplayableSource(txs);
