@@ -5,6 +5,7 @@ import io.tideline.config.TidelineConfig;
 import io.tideline.config.TidelineConfigDef;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,6 +24,8 @@ public final class Daemon {
     private final long startedAt = System.nanoTime();
     private final AtomicBoolean shutdownStarted = new AtomicBoolean();
     private final Object stopLock = new Object();
+    /** Released when the pipeline thread ended, or when a shutdown gave up waiting for it. */
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     private volatile PipelineState state = PipelineState.STARTING;
     private volatile Throwable failure;
@@ -68,6 +71,8 @@ public final class Daemon {
             return;
         }
         pipelineThread = new Thread(this::runPipeline, "tideline-pipeline");
+        // A pipeline that ignores stop() must not keep the JVM alive after the shutdown timeout.
+        pipelineThread.setDaemon(true);
         pipelineThread.start();
     }
 
@@ -82,6 +87,8 @@ public final class Daemon {
             LOG.info("Pipeline stopped");
         } catch (Throwable t) {
             fail(t);
+        } finally {
+            ended.countDown();
         }
     }
 
@@ -94,7 +101,7 @@ public final class Daemon {
     /** Blocks until the pipeline ended (by itself, by failure or by {@link #shutdown()}), then stops the rest. */
     public int awaitExit() throws InterruptedException {
         if (pipelineThread != null) {
-            pipelineThread.join();
+            ended.await();
         }
         shutdown();
         return exitCode();
@@ -129,6 +136,7 @@ public final class Daemon {
                 }
                 if (pipelineThread.isAlive()) {
                     stopTimedOut = true;
+                    ended.countDown();
                     LOG.error("Cannot stop the pipeline: it is still running after {}. Raise {} or investigate the "
                             + "thread dump.", shutdownTimeout, TidelineConfigDef.RUNTIME_SHUTDOWN_TIMEOUT);
                 } else if (state == PipelineState.STOPPING) {
