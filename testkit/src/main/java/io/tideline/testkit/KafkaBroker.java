@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Uuid;
@@ -231,6 +232,9 @@ public final class KafkaBroker implements AutoCloseable {
         props.setProperty("share.coordinator.state.topic.replication.factor", "1");
         props.setProperty("share.coordinator.state.topic.min.isr", "1");
         props.setProperty("group.initial.rebalance.delay.ms", "0");
+        // After kill -9 the controller refuses the restarted broker until the old session expires (default 9 s).
+        props.setProperty("broker.session.timeout.ms", "5000");
+        props.setProperty("broker.heartbeat.interval.ms", "1000");
         props.setProperty("num.network.threads", "2");
         props.setProperty("num.io.threads", "2");
         props.setProperty("num.recovery.threads.per.data.dir", "1");
@@ -268,7 +272,9 @@ public final class KafkaBroker implements AutoCloseable {
                             + tail(dir.resolve("broker.log")));
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    // a per-call timeout, so unanswered calls do not pile up in the admin client while we poll
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes()
+                            .get(5, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
