@@ -30,6 +30,8 @@ final class ConnectSchemas {
     static final String CONNECT_TIMESTAMP = "org.apache.kafka.connect.data.Timestamp";
 
     private final Map<FieldType, Map<String, Schema>> cache = new HashMap<>();
+    /** The source hands over the same FieldType object for every change of a table version: skip deep hashing. */
+    private final Map<FieldType, Map<String, Schema>> byIdentity = new java.util.IdentityHashMap<>();
 
     /** The Connect schema of {@code type}, with its top-level name replaced by {@code name} when non-null. */
     Schema schema(FieldType type, String name) {
@@ -39,13 +41,19 @@ final class ConnectSchemas {
     /** As {@link #schema(FieldType, String)}, made optional when {@code forceOptional}. */
     Schema schema(FieldType type, String name, boolean forceOptional) {
         String key = (name == null ? "" : name) + (forceOptional ? "?" : "");
+        Map<String, Schema> fast = byIdentity.get(type);
+        Schema known = fast == null ? null : fast.get(key);
+        if (known != null) return known;
+        if (byIdentity.size() > 4096) byIdentity.clear(); // table versions replaced by ALTER TABLE must not pile up
         Map<String, Schema> byName = cache.get(type);
         Schema s = byName == null ? null : byName.get(key);
         if (s == null) {
             // Built outside computeIfAbsent: building a struct recurses into this cache.
             s = build(type, name, forceOptional);
+            if (cache.size() > 4096) cache.clear();
             cache.computeIfAbsent(type, t -> new HashMap<>()).put(key, s);
         }
+        byIdentity.computeIfAbsent(type, t -> new HashMap<>()).put(key, s);
         return s;
     }
 

@@ -87,6 +87,7 @@ final class EnvelopeSerializer {
 
     private Schema envelopeSchema(String topic, Schema valueSchema, Schema sourceSchema) {
         // Schemas come from the ConnectSchemas cache, so identity is equality here and cheap to look up.
+        if (envelopes.size() > 4096) envelopes.clear();
         return envelopes.computeIfAbsent(valueSchema, v -> new IdentityHashMap<>()).computeIfAbsent(sourceSchema, k ->
                 SchemaBuilder.struct().name(topic + ".Envelope").version(2)
                         .field("before", valueSchema)

@@ -75,7 +75,8 @@ final class KafkaSinkWriter implements SinkWriter {
         if (held == null) {
             held = tails.lastPosition(tp);
             lastSent.put(tp, held);
-            LOG.info("Kafka writer {} owns {}: it holds up to {}.", index, tp, held);
+            LOG.info("Kafka writer {} owns {}: it holds {}.", index, tp,
+                    held.equals(Position.ZERO) ? "nothing yet" : "everything up to position " + held);
         }
         if (!event.position().isAfter(held)) {
             skipped++;
