@@ -83,8 +83,13 @@ public final class MicroBatchWriter implements SinkWriter {
         try {
             throwIfFailed();
             if (!filling.isEmpty() && filling.epoch() != epoch) handOff(); // a batch never spans two epochs
+            boolean first = filling.isEmpty();
             filling.add(event, epoch);
-            if (filling.received() >= trigger.maxRows()) handOff();
+            if (filling.received() >= trigger.maxRows()) {
+                handOff();
+            } else if (first) {
+                changed.signalAll(); // the committer sleeps until a batch has a first change to time
+            }
         } finally {
             lock.unlock();
         }

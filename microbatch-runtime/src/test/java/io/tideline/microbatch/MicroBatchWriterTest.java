@@ -126,6 +126,18 @@ class MicroBatchWriterTest {
     }
 
     @Test
+    void timeTriggerFiresWhenTheCommitterWasAlreadyWaitingOnAnEmptyBatch() throws Exception {
+        RecordingBatchSink sink = new RecordingBatchSink(false);
+        try (MicroBatchWriter w = writer(sink, new BatchTrigger(Duration.ofMillis(50), 1_000_000))) {
+            Thread.sleep(200); // the committer is idle, waiting for a first change
+            w.write(change(Op.CREATE, 1, "a", 1, 10), 1);
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (sink.batches.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(5);
+            assertEquals(1, sink.batches.size());
+        }
+    }
+
+    @Test
     void batchCommitsEarlyWhenItReachesMaxRows() throws Exception {
         RecordingBatchSink sink = new RecordingBatchSink(false);
         try (MicroBatchWriter w = writer(sink, new BatchTrigger(Duration.ofHours(1), 5))) {
@@ -209,7 +221,7 @@ class MicroBatchWriterTest {
     @Test
     void writerWaitsOnlyWhenTheNextBatchIsFullWhileOneCommits() throws Exception {
         RecordingBatchSink sink = new RecordingBatchSink(false);
-        sink.commitDelayMs = 300;
+        sink.commitDelayMs = 700;
         try (MicroBatchWriter w = writer(sink, new BatchTrigger(Duration.ofHours(1), 2))) {
             long t0 = System.nanoTime();
             w.write(change(Op.CREATE, 1, "a", 1, 10), 1);
@@ -218,8 +230,8 @@ class MicroBatchWriterTest {
             long fastMs = (System.nanoTime() - t0) / 1_000_000;
             w.write(change(Op.CREATE, 4, "a", 1, 13), 1); // batch 2 full while batch 1 commits: waits
             long slowMs = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(fastMs < 150, "filling did not wait for the commit: " + fastMs + " ms");
-            assertTrue(slowMs >= 250, "a second full batch waits for the committing one: " + slowMs + " ms");
+            assertTrue(fastMs < 400, "filling did not wait for the commit: " + fastMs + " ms");
+            assertTrue(slowMs >= 600, "a second full batch waits for the committing one: " + slowMs + " ms");
             w.prepare(1);
             assertEquals(2, sink.batches.size());
         }
