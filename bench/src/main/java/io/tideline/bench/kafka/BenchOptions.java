@@ -2,8 +2,10 @@ package io.tideline.bench.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Command-line options of {@link KafkaLatencyBench}. */
@@ -19,6 +21,7 @@ final class BenchOptions {
             "  --paths LIST        comma list of tideline,baseline,floor,engine (default all)",
             "  --tideline-mode M   process (child JVM: tideline run --config) or inprocess (PipelineFactory);"
                     + " default inprocess",
+            "  --tideline-set K=V  add a Tideline property (repeatable); the row is then labelled with it, not 'defaults'",
             "  --pg-url URL        use this PostgreSQL (jdbc:postgresql://host:port/db?user=..&password=..)"
                     + " instead of a private cluster; the user needs REPLICATION and CREATE",
             "  --bootstrap HOSTS   use this Kafka instead of a private broker (topics are created, auto-create not needed)");
@@ -31,6 +34,7 @@ final class BenchOptions {
     int bulkTxRows = 10_000;
     Set<String> paths = new LinkedHashSet<>(List.of("floor", "baseline", "engine", "tideline"));
     String tidelineMode = "inprocess";
+    Map<String, String> tidelineOverrides = new LinkedHashMap<>();
     String pgUrl;
     String bootstrap;
 
@@ -55,6 +59,14 @@ final class BenchOptions {
                 case "--bulk-tx-rows" -> o.bulkTxRows = positive(k, v);
                 case "--paths" -> o.paths = paths(v);
                 case "--tideline-mode" -> o.tidelineMode = mode(v);
+                case "--tideline-set" -> {
+                    int eq = v.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("Cannot parse --tideline-set: '" + v
+                                + "' is not key=value. Pass e.g. tideline.runtime.parallelism=1.");
+                    }
+                    o.tidelineOverrides.put(v.substring(0, eq), v.substring(eq + 1));
+                }
                 case "--pg-url" -> o.pgUrl = v;
                 case "--bootstrap" -> o.bootstrap = v;
                 default -> throw new IllegalArgumentException("Cannot parse the options: unknown option " + k

@@ -99,7 +99,8 @@ public final class KafkaLatencyBench {
             case "floor" -> new FloorPath(services);
             case "baseline" -> new BaselinePath(services);
             case "engine" -> new EngineAlonePath(services);
-            case "tideline" -> new TidelinePath(services, options.tidelineMode.equals("process"));
+            case "tideline" -> new TidelinePath(services, options.tidelineMode.equals("process"),
+                    options.tidelineOverrides);
             default -> throw new IllegalArgumentException("Cannot run path " + key + ": unknown. Use --help.");
         };
     }

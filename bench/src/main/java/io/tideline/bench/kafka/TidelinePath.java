@@ -34,14 +34,18 @@ final class TidelinePath implements CapturePath {
     private Process process;
     private Thread processReaper;
 
-    TidelinePath(BenchServices services, boolean childProcess) {
+    private final Map<String, String> overrides;
+
+    TidelinePath(BenchServices services, boolean childProcess, Map<String, String> overrides) {
         this.services = services;
         this.childProcess = childProcess;
+        this.overrides = overrides;
     }
 
     @Override
     public String label() {
-        return "Tideline, defaults" + (childProcess ? " (child JVM)" : "");
+        return "Tideline, " + (overrides.isEmpty() ? "defaults" : "with " + overrides)
+                + (childProcess ? " (child JVM)" : "");
     }
 
     @Override
@@ -71,6 +75,7 @@ final class TidelinePath implements CapturePath {
         c.put("tideline.sink.kafka.topic.prefix", fixture.topicPrefix);
         c.put("tideline.state.dir", stateDir.toString());
         c.put("tideline.http.port", "0");
+        c.putAll(overrides);
         return c;
     }
 
