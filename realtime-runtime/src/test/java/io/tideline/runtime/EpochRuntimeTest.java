@@ -80,6 +80,12 @@ class EpochRuntimeTest {
         return t;
     }
 
+    private static void awaitFirstAcknowledgement(ReplayableSource source) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (source.acked() == null && System.currentTimeMillis() < deadline) Thread.sleep(5);
+        Thread.sleep(100);
+    }
+
     /** Every change durable exactly once, and per key in source order. */
     private static void assertExactlyOnceInKeyOrder(List<List<ChangeEvent>> txs, RecordingSink sink) {
         List<Position> expected = txs.stream().flatMap(List::stream).map(ChangeEvent::position).sorted().toList();
@@ -362,7 +368,7 @@ class EpochRuntimeTest {
         EpochRuntime rt = runtime(source, sink).epochDuration(Duration.ofMillis(30)).build();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread t = runInBackground(rt, thrown);
-        Thread.sleep(300);
+        awaitFirstAcknowledgement(source);
         rt.stop();
         t.join(10_000);
         assertFalse(t.isAlive(), "run() returned after stop()");
@@ -388,7 +394,7 @@ class EpochRuntimeTest {
         EpochRuntime first = runtime(source, sink).epochDuration(Duration.ofMillis(30)).build();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread t = runInBackground(first, thrown);
-        Thread.sleep(300);
+        awaitFirstAcknowledgement(source);
         first.stop();
         t.join(10_000);
         long firstEpoch = ledger.lastCommitted().orElseThrow().epoch();
