@@ -73,10 +73,12 @@ final class KafkaSinkWriter implements SinkWriter {
         TopicPartition tp = new TopicPartition(topic, partition);
         Position held = lastSent.get(tp);
         if (held == null) {
-            held = tails.lastPosition(tp);
-            lastSent.put(tp, held);
+            TailReader.Tail tail = tails.read(tp);
+            held = tail.position();
             LOG.info("Kafka writer {} owns {}: it holds {}.", index, tp,
                     held.equals(Position.ZERO) ? "nothing yet" : "everything up to position " + held);
+            if (tail.unfinishedDelete() != null && sink.tombstones()) finishDelete(tp, tail.unfinishedDelete());
+            lastSent.put(tp, held);
         }
         if (!event.position().isAfter(held)) {
             skipped++;
@@ -96,6 +98,20 @@ final class KafkaSinkWriter implements SinkWriter {
             rethrowFailure();
         }
         lastSent.put(tp, event.position());
+    }
+
+    /** A crash between a delete and its tombstone left the delete last: send the tombstone it is owed. */
+    private void finishDelete(TopicPartition tp, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> delete)
+            throws KafkaSendException {
+        LOG.info("Kafka writer {}: the last record of {} (offset {}) is a delete without its tombstone; sending it.",
+                index, tp, delete.offset());
+        try {
+            producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, delete.key(), null, delete.headers()),
+                    acked(null, 0));
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            rethrowFailure();
+        }
     }
 
     private Callback acked(TableId table, long commitTimeMs) {

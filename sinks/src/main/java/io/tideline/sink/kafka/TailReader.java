@@ -1,5 +1,7 @@
 package io.tideline.sink.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tideline.api.Position;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,6 +23,7 @@ import java.util.Map;
 final class TailReader implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<byte[], byte[]> consumer;
 
@@ -28,19 +31,29 @@ final class TailReader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** The position the partition holds, or {@link Position#ZERO} when it is empty. */
-    Position lastPosition(TopicPartition tp) {
+    /**
+     * What the partition's last record says.
+     *
+     * @param position       the highest position the partition holds, {@link Position#ZERO} when empty
+     * @param unfinishedDelete the last record when it is a delete whose tombstone never made it (a crash between
+     *                       the two sends), else null
+     */
+    record Tail(Position position, ConsumerRecord<byte[], byte[]> unfinishedDelete) {
+    }
+
+    /** The tail of the partition. */
+    Tail read(TopicPartition tp) {
         List<TopicPartition> one = List.of(tp);
         consumer.assign(one);
         long begin = consumer.beginningOffsets(one, TIMEOUT).get(tp);
         long end = consumer.endOffsets(one, TIMEOUT).get(tp);
-        if (end <= begin) return Position.ZERO;
+        if (end <= begin) return new Tail(Position.ZERO, null);
         long last = end - 1;
         consumer.seek(tp, last);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-                if (r.offset() == last) return positionOf(r);
+                if (r.offset() == last) return new Tail(positionOf(r), isDelete(r) ? r : null);
             }
             if (consumer.position(tp, TIMEOUT) >= end) {
                 // Offset end-1 is no data record: a transaction marker, which only a transactional producer writes.
@@ -50,6 +63,18 @@ final class TailReader implements AutoCloseable {
         throw new IllegalStateException("Cannot read the last record of topic " + tp.topic() + " partition "
                 + tp.partition() + " (offset " + last + ") within " + TIMEOUT.toSeconds() + " s. Check that the brokers are "
                 + "reachable; Tideline must know what the partition holds before it writes to it.");
+    }
+
+    /** A delete's envelope has op "d", at the top (schemas.enable=false) or under payload (true). */
+    static boolean isDelete(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) return false;
+        try {
+            JsonNode root = JSON.readTree(r.value());
+            JsonNode envelope = root.has("payload") && root.has("schema") ? root.get("payload") : root;
+            return "d".equals(envelope.path("op").asText(null));
+        } catch (java.io.IOException e) {
+            return false; // not JSON: not a Tideline envelope, and its position header was checked already
+        }
     }
 
     private static Position positionOf(ConsumerRecord<byte[], byte[]> r) {

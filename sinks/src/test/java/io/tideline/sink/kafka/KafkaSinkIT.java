@@ -135,6 +135,26 @@ class KafkaSinkIT {
     }
 
     @Test
+    void aDeleteLeftWithoutItsTombstoneByACrashGetsItWhenTheWriterReopens() throws Exception {
+        try (KafkaSink sink = sink("it6").tombstones(false).build(); SinkWriter w = sink.openWriter(0, 1)) {
+            w.write(change(10, 0, Op.CREATE, 1, "a"), 1);
+            w.write(change(20, 0, Op.DELETE, 1, "a"), 1); // as if the process died before sending its tombstone
+            w.prepare(1);
+        }
+        try (KafkaSink sink = sink("it6").build(); SinkWriter w = sink.openWriter(0, 1)) {
+            w.write(change(20, 0, Op.DELETE, 1, "a"), 2); // the replay: already held, skipped
+            w.write(change(30, 0, Op.CREATE, 1, "b"), 2);
+            assertEquals(new Position(30, 0), w.prepare(2));
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = broker.readAll("it6.public.orders", READ_TIMEOUT);
+        assertEquals(4, records.size());
+        assertNull(records.get(2).value(), "the owed tombstone follows its delete");
+        assertEquals("20/0", header(records.get(2), KafkaHeaders.POSITION));
+        assertEquals("1", header(records.get(2), KafkaHeaders.EPOCH), "it carries the delete's headers");
+        assertEquals("30/0", header(records.get(3), KafkaHeaders.POSITION));
+    }
+
+    @Test
     void aForeignRecordAtThePartitionTailIsRefusedWithAClearError() throws Exception {
         broker.createTopic("it3.public.orders", 1);
         try (KafkaProducer<byte[], byte[]> foreign = new KafkaProducer<>(
