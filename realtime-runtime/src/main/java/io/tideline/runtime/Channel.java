@@ -87,6 +87,13 @@ final class Channel {
         return item;
     }
 
+    /** Consumer side: the next item without taking it, or null when empty. */
+    Object peek() {
+        long h = head.get();
+        if (h >= tail.get()) return null;
+        return buffer[(int) (h % capacity)];
+    }
+
     boolean isEmpty() {
         return head.get() >= tail.get();
     }

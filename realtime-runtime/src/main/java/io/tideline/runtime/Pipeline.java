@@ -67,25 +67,30 @@ final class Pipeline {
         }
         this.coordinator = new EpochCoordinator(sinks.length * p, settings.ledger(), source, control, metrics, lastCommitted);
         this.sourceParker = sourceParker;
+        SourceProgress progress = new SourceProgress();
         this.sourceStage = new SourceStage(sourceOut, control, firstEpoch, lastCommitted.get(),
-                settings.epochDuration().toNanos(), metrics);
+                settings.epochDuration().toNanos(), metrics, progress);
+        StageWorker[] operators = new StageWorker[p];
         for (int o = 0; o < p; o++) {
             OperatorProcessor proc = new OperatorProcessor(settings.operators(), sinks, toWriters[o], control,
                     metrics.recordsIn("operator", o), metrics.recordsOut("operator", o));
-            addWorker(new StageWorker("operator-" + o, new Channel[]{sourceOut[o]}, proc, operatorParkers[o], control));
+            operators[o] = new StageWorker("operator-" + o, new Channel[]{sourceOut[o]}, proc, operatorParkers[o], control);
+            addWorker(operators[o], operators[o].name());
         }
         for (int s = 0; s < sinks.length; s++) {
             for (int w = 0; w < p; w++) {
                 Channel[] inputs = new Channel[p];
                 for (int o = 0; o < p; o++) inputs[o] = toWriters[o][s][w];
                 SinkProcessor proc = new SinkProcessor(sinks[s], w, p, settings.router(), coordinator, metrics);
-                addWorker(new StageWorker("sink-" + sinks[s].name() + "-" + w, inputs, proc, writerParkers[s][w], control));
+                OrderedMergeWorker worker = new OrderedMergeWorker("sink-" + sinks[s].name() + "-" + w, inputs, operators,
+                        progress, proc, writerParkers[s][w], control);
+                addWorker(worker, worker.name());
             }
         }
     }
 
-    private void addWorker(StageWorker worker) {
-        Thread t = new Thread(worker, "tideline-" + worker.name());
+    private void addWorker(Runnable worker, String name) {
+        Thread t = new Thread(worker, "tideline-" + name);
         t.setDaemon(true);
         workers.add(t);
     }

@@ -22,6 +22,7 @@ final class SourceStage implements ChangeSource.ChangeHandler {
     private final RuntimeMetrics metrics;
     private final Counter out;
     private final ReentrantLock lock = new ReentrantLock();
+    private final SourceProgress progress;
 
     // guarded by lock
     private long epoch;
@@ -30,8 +31,9 @@ final class SourceStage implements ChangeSource.ChangeHandler {
     private Position last;
 
     SourceStage(Channel[] outputs, Control control, long firstEpoch, Position lastCommitted, long epochNanos,
-                RuntimeMetrics metrics) {
+                RuntimeMetrics metrics, SourceProgress progress) {
         this.outputs = outputs;
+        this.progress = progress;
         this.control = control;
         this.epoch = firstEpoch;
         this.last = lastCommitted;
@@ -56,6 +58,7 @@ final class SourceStage implements ChangeSource.ChangeHandler {
                 if (!put) throw new InterruptedException("Tideline pipeline stopped; the change at "
                         + event.position() + " will be replayed.");
             }
+            progress.handedOff(event.position()); // after the put: a writer that reads it will find the change queued
             out.increment();
             last = Position.max(last, event.position());
             betweenTransactions = event.lastInTransaction();

@@ -23,6 +23,8 @@ final class StageWorker implements Runnable {
     private final Parker parker;
     private final Control control;
     private int barriersSeen;
+    /** For single-input stages: a lower bound on what this worker may still emit; null when idle. */
+    private volatile Bound bound;
     private Barrier pending;
 
     StageWorker(String name, Channel[] inputs, Processor processor, Parker parker, Control control) {
@@ -36,6 +38,15 @@ final class StageWorker implements Runnable {
 
     String name() {
         return name;
+    }
+
+    /** The queue this (single-input) worker reads. */
+    Channel input() {
+        return inputs[0];
+    }
+
+    Bound bound() {
+        return bound;
     }
 
     @Override
@@ -71,8 +82,14 @@ final class StageWorker implements Runnable {
             if (blocked[i]) continue;
             Channel in = inputs[i];
             for (int n = 0; n < BURST; n++) {
+                Object next = in.peek();
+                if (next == null) {
+                    if (inputs.length == 1) bound = null; // idle: every later emission comes after what the source handed off
+                    break;
+                }
+                // published before the item leaves the queue, so a merging consumer never misses an item in hand
+                if (inputs.length == 1) bound = Bound.of(next);
                 Object item = in.poll();
-                if (item == null) break;
                 progress = true;
                 if (item instanceof Barrier b) {
                     onBarrier(i, b);

@@ -78,6 +78,7 @@ final class RecordingSink implements Sink {
             final List<ChangeEvent> pending = new ArrayList<>();
             final List<Long> pendingEpochs = new ArrayList<>();
             long lastEpochPrepared = -1;
+            Position lastWritten;
 
             {
                 Position held = fenceByWriter.get(index);
@@ -92,6 +93,11 @@ final class RecordingSink implements Sink {
                     violations.add("writer " + index + " got epoch " + epoch + " after preparing " + lastEpochPrepared);
                 }
                 if (!fence.admit(index, event.position())) return;
+                // the SinkWriter contract: a writer sees its partitions in position order (Kafka's tail fence needs it)
+                if (lastWritten != null && !event.position().isAfter(lastWritten)) {
+                    violations.add("writer " + index + " got " + event.position() + " after " + lastWritten);
+                }
+                lastWritten = event.position();
                 if (writerFor(event, writers) != index) violations.add("writer " + index + " got a change of another writer");
                 pending.add(event);
                 pendingEpochs.add(epoch);

@@ -1,0 +1,148 @@
+package io.tideline.runtime;
+
+import io.tideline.api.Position;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A sink writer's worker. Its inputs come from every operator worker, each in position order; it merges them so the
+ * writer sees its partitions in position order (what {@link io.tideline.api.SinkWriter} promises, and what lets a
+ * sink fence a replay by "the last position I hold"). It hands over the smallest head record once no input can
+ * still deliver a smaller one: an empty input's operator worker either holds something later (its {@link Bound})
+ * or is idle, and then everything it may still emit comes after what the source had handed off when we looked.
+ * The globally smallest record in flight always qualifies, so the merge cannot deadlock on full queues.
+ *
+ * <p>Barriers: an input whose head is barrier N has delivered all of epoch N; when every input shows N, the
+ * processor sees it once and the barriers are taken (alignment, as in {@link StageWorker}).
+ */
+final class OrderedMergeWorker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrderedMergeWorker.class);
+    private static final int BURST = 256;
+
+    private final String name;
+    private final Channel[] inputs;
+    private final StageWorker[] upstream; // upstream[j] feeds inputs[j]
+    private final SourceProgress source;
+    private final Processor processor;
+    private final Parker parker;
+    private final Control control;
+    private final boolean[] empty;
+
+    OrderedMergeWorker(String name, Channel[] inputs, StageWorker[] upstream, SourceProgress source, Processor processor,
+                       Parker parker, Control control) {
+        this.name = name;
+        this.inputs = inputs;
+        this.upstream = upstream;
+        this.source = source;
+        this.processor = processor;
+        this.parker = parker;
+        this.control = control;
+        this.empty = new boolean[inputs.length];
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void run() {
+        parker.bindToCurrentThread();
+        try {
+            processor.open();
+            int idle = 0;
+            while (!control.aborted()) {
+                if (runOnce()) {
+                    idle = 0;
+                } else {
+                    parker.idle(idle++, this::anyInput);
+                }
+            }
+        } catch (AbortedException e) {
+            // the attempt ends; whoever aborted it reports why
+        } catch (Throwable t) {
+            control.fail(name, t);
+        } finally {
+            try {
+                processor.close();
+            } catch (Throwable t) {
+                LOG.warn("Cannot close sink worker {} cleanly: {}. Continuing shutdown.", name, t.toString());
+            }
+        }
+    }
+
+    boolean runOnce() throws Exception {
+        boolean progress = false;
+        for (int n = 0; n < BURST && !control.aborted(); n++) {
+            if (!step()) break;
+            progress = true;
+        }
+        return progress;
+    }
+
+    /** Hands over one record or one aligned barrier; false when nothing may move yet. */
+    private boolean step() throws Exception {
+        Position handedOff = source.last(); // read before looking at the queues: see class comment
+        int best = -1;
+        Position bestPosition = null;
+        int barriers = 0;
+        boolean anyEmpty = false;
+        for (int j = 0; j < inputs.length; j++) {
+            Object head = inputs[j].peek();
+            empty[j] = head == null;
+            if (head == null) {
+                anyEmpty = true;
+            } else if (head instanceof Barrier) {
+                barriers++;
+            } else {
+                Position p = ((Envelope) head).event().position();
+                if (best < 0 || p.compareTo(bestPosition) < 0) {
+                    best = j;
+                    bestPosition = p;
+                }
+            }
+        }
+        if (barriers == inputs.length) {
+            Barrier barrier = (Barrier) inputs[0].poll();
+            for (int j = 1; j < inputs.length; j++) {
+                Barrier other = (Barrier) inputs[j].poll();
+                if (other.epoch() != barrier.epoch()) {
+                    throw new IllegalStateException("Cannot align barriers in " + name + ": input " + j + " delivered epoch "
+                            + other.epoch() + " while input 0 delivered " + barrier.epoch() + ". This is a bug; please report it.");
+                }
+            }
+            processor.onBarrier(barrier);
+            return true;
+        }
+        if (best < 0) return false;
+        if (anyEmpty) {
+            for (int j = 0; j < inputs.length; j++) {
+                if (empty[j] && !quiet(j, bestPosition, handedOff)) return false;
+            }
+        }
+        processor.onRecord((Envelope) inputs[best].poll());
+        return true;
+    }
+
+    /** Whether the operator worker behind empty input {@code j} can no longer send anything before {@code candidate}. */
+    private boolean quiet(int j, Position candidate, Position handedOff) {
+        StageWorker op = upstream[j];
+        Bound bound = op.bound();
+        boolean safe;
+        if (bound != null) {
+            safe = bound.admits(candidate);
+        } else {
+            // idle when we looked: its input is empty, so what it may still get was handed off after handedOff
+            safe = handedOff != null && candidate.isAtOrBefore(handedOff) && op.input().isEmpty() && op.bound() == null;
+        }
+        return safe && inputs[j].isEmpty(); // nothing was emitted to us meanwhile
+    }
+
+    private boolean anyInput() {
+        if (control.aborted()) return true;
+        for (Channel in : inputs) {
+            if (!in.isEmpty()) return true;
+        }
+        return false;
+    }
+}
