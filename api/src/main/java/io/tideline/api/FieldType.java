@@ -20,7 +20,8 @@ public record FieldType(Kind kind, boolean optional, String logicalName, Integer
     public enum Kind { INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING, BYTES, ARRAY, MAP, STRUCT }
 
     public FieldType {
-        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        // keep the source's parameter order: Debezium's JSON converter writes them in insertion order
+        parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
         fields = fields == null ? List.of() : List.copyOf(fields);
     }
 
