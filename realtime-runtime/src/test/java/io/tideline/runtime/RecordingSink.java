@@ -58,6 +58,15 @@ final class RecordingSink implements Sink {
         return false;
     }
 
+    /**
+     * Partitions differently from the runtime's first shuffle (like Kafka's murmur2 partitions or Iceberg's one
+     * writer per table), so a writer receives changes from several operator workers and must merge them in order.
+     */
+    @Override
+    public int writerFor(ChangeEvent event, int writers) {
+        return Math.floorMod(event.keyHash() / 7, writers);
+    }
+
     /** Positions made durable, in durable order. */
     List<Position> durablePositions() {
         return durable().stream().map(d -> d.event().position()).toList();
