@@ -28,6 +28,9 @@ final class OrderedMergeWorker implements Runnable {
     private final Parker parker;
     private final Control control;
     private final boolean[] empty;
+    private final boolean[] seenEmpty;
+    private final Bound[] seenBounds;
+    private Position seenHandedOff;
 
     OrderedMergeWorker(String name, Channel[] inputs, StageWorker[] upstream, SourceProgress source, Processor processor,
                        Parker parker, Control control) {
@@ -39,6 +42,8 @@ final class OrderedMergeWorker implements Runnable {
         this.parker = parker;
         this.control = control;
         this.empty = new boolean[inputs.length];
+        this.seenEmpty = new boolean[inputs.length];
+        this.seenBounds = new Bound[inputs.length];
     }
 
     String name() {
@@ -55,7 +60,9 @@ final class OrderedMergeWorker implements Runnable {
                 if (runOnce()) {
                     idle = 0;
                 } else {
-                    parker.idle(idle++, this::anyInput);
+                    // wait for a change that could let something move: not merely "an input has items"
+                    snapshot();
+                    parker.idle(idle++, this::changed);
                 }
             }
         } catch (AbortedException e) {
@@ -138,10 +145,20 @@ final class OrderedMergeWorker implements Runnable {
         return safe && inputs[j].isEmpty(); // nothing was emitted to us meanwhile
     }
 
-    private boolean anyInput() {
-        if (control.aborted()) return true;
-        for (Channel in : inputs) {
-            if (!in.isEmpty()) return true;
+    private void snapshot() {
+        seenHandedOff = source.last();
+        for (int j = 0; j < inputs.length; j++) {
+            seenBounds[j] = upstream[j].bound();
+            seenEmpty[j] = inputs[j].isEmpty();
+        }
+    }
+
+    /** Whether anything the last step depended on moved: an empty input got an item, a bound or the source moved. */
+    private boolean changed() {
+        if (control.aborted() || source.last() != seenHandedOff) return true;
+        for (int j = 0; j < inputs.length; j++) {
+            if (seenEmpty[j] && !inputs[j].isEmpty()) return true;
+            if (upstream[j].bound() != seenBounds[j]) return true;
         }
         return false;
     }

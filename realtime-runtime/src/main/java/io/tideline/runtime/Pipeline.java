@@ -77,6 +77,9 @@ final class Pipeline {
             operators[o] = new StageWorker("operator-" + o, new Channel[]{sourceOut[o]}, proc, operatorParkers[o], control);
             addWorker(operators[o], operators[o].name());
         }
+        Parker[] allWriters = java.util.Arrays.stream(writerParkers).flatMap(java.util.Arrays::stream).toArray(Parker[]::new);
+        progress.notify(allWriters);
+        for (StageWorker op : operators) op.notifyOnBound(allWriters);
         for (int s = 0; s < sinks.length; s++) {
             for (int w = 0; w < p; w++) {
                 Channel[] inputs = new Channel[p];

@@ -6,9 +6,16 @@ import io.tideline.api.Position;
 final class SourceProgress {
 
     private volatile Position last;
+    private Parker[] waiting = new Parker[0];
+
+    /** The sink workers to wake when the source hands off a change (set before the pipeline starts). */
+    void notify(Parker[] parkers) {
+        this.waiting = parkers;
+    }
 
     void handedOff(Position position) {
         last = position;
+        for (Parker p : waiting) p.wake();
     }
 
     Position last() {

@@ -25,6 +25,7 @@ final class StageWorker implements Runnable {
     private int barriersSeen;
     /** For single-input stages: a lower bound on what this worker may still emit; null when idle. */
     private volatile Bound bound;
+    private Parker[] downstream = new Parker[0];
     private Barrier pending;
 
     StageWorker(String name, Channel[] inputs, Processor processor, Parker parker, Control control) {
@@ -38,6 +39,15 @@ final class StageWorker implements Runnable {
 
     String name() {
         return name;
+    }
+
+    /** Sink workers merging this worker's output wait on its bound: wake them when it moves. */
+    void notifyOnBound(Parker[] parkers) {
+        this.downstream = parkers;
+    }
+
+    private void notifyDownstream() {
+        for (Parker p : downstream) p.wake();
     }
 
     /** The queue this (single-input) worker reads. */
@@ -84,11 +94,17 @@ final class StageWorker implements Runnable {
             for (int n = 0; n < BURST; n++) {
                 Object next = in.peek();
                 if (next == null) {
-                    if (inputs.length == 1) bound = null; // idle: every later emission comes after what the source handed off
+                    if (inputs.length == 1 && bound != null) {
+                        bound = null; // idle: every later emission comes after what the source handed off
+                        notifyDownstream();
+                    }
                     break;
                 }
                 // published before the item leaves the queue, so a merging consumer never misses an item in hand
-                if (inputs.length == 1) bound = Bound.of(next);
+                if (inputs.length == 1) {
+                    bound = Bound.of(next);
+                    notifyDownstream();
+                }
                 Object item = in.poll();
                 progress = true;
                 if (item instanceof Barrier b) {

@@ -125,7 +125,7 @@ class EpochRuntimeTest {
     void eachWriterSeesItsPartitionsInPositionOrderEvenWithTinyQueues() throws Throwable {
         // RecordingSink partitions unlike the first shuffle, so every writer merges all operator workers' output;
         // queues of 1-2 items make every worker block on every other one: a merge that could deadlock would here.
-        for (long seed = 100; seed < 106; seed++) {
+        for (long seed = 100; seed < 112; seed++) {
             Random r = new Random(seed);
             List<List<ChangeEvent>> txs = TestEvents.random(seed, 300, 5, 1 + r.nextInt(60));
             ReplayableSource source = new ReplayableSource(txs);
