@@ -11,11 +11,7 @@ public record Position(long commitLsn, long index) implements Comparable<Positio
     /** Before every real position: what a sink holds when it holds nothing. */
     public static final Position ZERO = new Position(0, -1);
 
-    public Position {
-        if (commitLsn < 0) {
-            throw new IllegalArgumentException("Cannot create position: commit LSN " + commitLsn + " is negative.");
-        }
-    }
+    // commitLsn is an unsigned 64-bit LSN: compared and printed unsigned, so every LSN PostgreSQL can produce fits.
 
     @Override
     public int compareTo(Position o) {
