@@ -87,7 +87,7 @@ public final class PipelineFactory {
 
     private static Sink kafka(TidelineConfig config, MeterRegistry registry) {
         return KafkaSink.builder()
-                .bootstrapServers(config.getString(KAFKA_BOOTSTRAP_SERVERS))
+                .bootstrapServers(String.join(",", config.getList(KAFKA_BOOTSTRAP_SERVERS)))
                 .topicPrefix(config.getString(KAFKA_TOPIC_PREFIX))
                 .partitionsPerTopic(config.getInt(KAFKA_TOPIC_PARTITIONS))
                 .schemasEnable(config.getBoolean(KAFKA_SCHEMAS_ENABLE))
