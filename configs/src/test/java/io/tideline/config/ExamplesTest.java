@@ -16,6 +16,19 @@ class ExamplesTest {
         TidelineConfig cfg = TidelineConfig.load(EXAMPLES.resolve("kafka.properties"), Map.of());
         assertTrue(cfg.getBoolean(TidelineConfigDef.KAFKA_ENABLED));
         assertEquals("0", cfg.withPrefix(TidelineConfigDef.KAFKA_PRODUCER_PREFIX).get("linger.ms"));
+        assertEquals("localhost:9092", cfg.getString(TidelineConfigDef.KAFKA_BOOTSTRAP_SERVERS));
+        assertEquals("postgres", cfg.getString(TidelineConfigDef.SOURCE_DBNAME));
+    }
+
+    @Test
+    void kafkaExampleTakesItsConnectionFromTheEnvironment() {
+        Map<String, String> env = Map.of("TIDELINE_PG_HOST", "db.internal", "TIDELINE_PG_PORT", "6543",
+                "TIDELINE_KAFKA_BOOTSTRAP", "k1:9092,k2:9092", "TIDELINE_TABLES", "sales.orders");
+        TidelineConfig cfg = TidelineConfig.load(EXAMPLES.resolve("kafka.properties"), env);
+        assertEquals("db.internal", cfg.getString(TidelineConfigDef.SOURCE_HOSTNAME));
+        assertEquals(6543, cfg.getInt(TidelineConfigDef.SOURCE_PORT));
+        assertEquals(java.util.List.of("k1:9092", "k2:9092"), cfg.getList(TidelineConfigDef.KAFKA_BOOTSTRAP_SERVERS));
+        assertEquals(java.util.List.of("sales.orders"), cfg.getList(TidelineConfigDef.SOURCE_TABLE_INCLUDE_LIST));
     }
 
     @Test
