@@ -28,8 +28,10 @@ class KafkaSinkTest {
 
     @Test
     void producerDefaultsAreLatencyFirstAndUserOverridesWin() throws Exception {
-        try (KafkaSink sink = builder().producerProperties(Map.of("linger.ms", "3", "compression.type", "lz4")).build()) {
+        try (KafkaSink sink = builder().producerProperties(Map.of("linger.ms", "3", "compression.type", "lz4",
+                "batch.size", "16384")).build()) {
             Map<String, Object> c = sink.producerConfig(0);
+            assertEquals("16384", c.get("batch.size"));
             assertEquals("3", c.get("linger.ms"));
             assertEquals("lz4", c.get("compression.type"));
             assertEquals("all", c.get("acks"));
@@ -39,6 +41,8 @@ class KafkaSinkTest {
         try (KafkaSink sink = builder().build()) {
             assertEquals("0", sink.producerConfig(0).get("linger.ms"));
             assertEquals("none", sink.producerConfig(0).get("compression.type"));
+            assertEquals("1048576", sink.producerConfig(0).get("batch.size"));
+            assertEquals("67108864", sink.producerConfig(0).get("buffer.memory"));
             assertEquals(Sink.Capability.RECORD_AT_A_TIME, sink.capability());
             assertEquals("kafka", sink.name());
         }
