@@ -20,7 +20,9 @@ final class RowJson {
         if (v == null) {
             return null;
         }
-        int from = indexOf(v, AFTER, 0);
+        // Searched from the end: with schemas the payload follows a schema of a few KB, which names "after" only as
+        // a field value ("field":"after"), and inside a JSON string the quote before the colon would be escaped.
+        int from = lastIndexOf(v, AFTER);
         from = from < 0 ? 0 : from + AFTER.length;
         if (from + 4 < v.length && v[from] == 'n' && v[from + 1] == 'u') {
             return null;
@@ -53,6 +55,19 @@ final class RowJson {
                     + new String(v, StandardCharsets.UTF_8) + ": no digits. Check the record format.");
         }
         return negative ? -n : n;
+    }
+
+    static int lastIndexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = hay.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static int indexOf(byte[] hay, byte[] needle, int from) {
