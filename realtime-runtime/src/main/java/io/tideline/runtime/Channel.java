@@ -14,6 +14,13 @@ final class Channel {
     private final String name;
     private final Object[] buffer;
     private final int capacity;
+    /**
+     * Free slots a producer that found the queue full waits for before it goes on. Waiting for one slot only makes
+     * producer and consumer wake each other for every item under backpressure (a park/unpark pair per record, on
+     * the same cores the bottleneck needs); a quarter of the queue amortises that. An idle or keeping-up
+     * pipeline never fills a queue, so this adds no latency there.
+     */
+    private final int resumeRoom;
     private final AtomicLong head = new AtomicLong(); // next slot to read; written by the consumer
     private final AtomicLong tail = new AtomicLong(); // next slot to write; written by the producer
     private final Parker producer;
@@ -27,6 +34,7 @@ final class Channel {
         }
         this.name = name;
         this.capacity = capacity;
+        this.resumeRoom = Math.max(1, capacity / 4);
         this.buffer = new Object[capacity];
         this.producer = producer;
         this.consumer = consumer;
@@ -64,15 +72,17 @@ final class Channel {
     boolean put(Object item, BooleanSupplier abort) {
         if (offer(item)) return true;
         int round = 0;
-        while (!offer(item)) {
+        while (!hasResumeRoom()) {
             if (abort.getAsBoolean()) return false;
-            producer.idle(round++, this::hasSpace);
+            producer.idle(round++, this::hasResumeRoom);
         }
+        if (!offer(item)) throw new IllegalStateException("Cannot put into queue " + name + ": it has room but"
+                + " refused the item. More than one thread is producing into it; it allows one.");
         return true;
     }
 
-    private boolean hasSpace() {
-        return tail.get() - head.get() < capacity;
+    private boolean hasResumeRoom() {
+        return capacity - (tail.get() - head.get()) >= resumeRoom;
     }
 
     /** Consumer side: the next item, or null when empty. */
@@ -83,7 +93,7 @@ final class Channel {
         Object item = buffer[i];
         buffer[i] = null;
         head.lazySet(h + 1);
-        producer.wake();
+        if (capacity - (tail.get() - h - 1) >= resumeRoom) producer.wake();
         return item;
     }
 
