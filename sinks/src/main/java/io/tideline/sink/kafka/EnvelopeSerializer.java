@@ -31,12 +31,15 @@ final class EnvelopeSerializer {
     private final JsonConverter keyConverter;
     private final JsonConverter valueConverter;
     private final JsonConverter rowConverter;
+    /** Non-null when schemas are enabled: the converters then write payloads only, wrapped here. */
+    private final SchemaEnvelopes withSchemas;
     private final Map<Schema, Map<Schema, Schema>> envelopes = new IdentityHashMap<>();
 
     EnvelopeSerializer(boolean schemasEnable) {
-        keyConverter = converter("key", schemasEnable);
-        valueConverter = converter("value", schemasEnable);
+        keyConverter = converter("key", false);
+        valueConverter = converter("value", false);
         rowConverter = converter("value", false);
+        withSchemas = schemasEnable ? new SchemaEnvelopes(converter("value", true)) : null;
     }
 
     private static JsonConverter converter(String type, boolean schemasEnable) {
@@ -49,7 +52,7 @@ final class EnvelopeSerializer {
     byte[] key(ChangeEvent event, String topic) {
         if (event.key() == null) return null;
         Schema schema = schemas.schema(event.key().schema(), topic + ".Key");
-        return keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema));
+        return withSchema(schema, keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema)));
     }
 
     /** The row image alone, without schema: a stable basis to partition keyless tables on. */
@@ -82,7 +85,11 @@ final class EnvelopeSerializer {
         s.put("ts_ms", processedAt.toEpochMilli());
         s.put("ts_us", micros);
         s.put("ts_ns", processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
-        return valueConverter.fromConnectData(topic, envelope, s);
+        return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, s));
+    }
+
+    private byte[] withSchema(Schema schema, byte[] payload) {
+        return withSchemas == null ? payload : withSchemas.wrap(schema, payload);
     }
 
     private Schema envelopeSchema(String topic, Schema valueSchema, Schema sourceSchema) {
