@@ -7,6 +7,9 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
 import java.time.Instant;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -28,6 +31,7 @@ final class EnvelopeSerializer {
             .build();
 
     private final ConnectSchemas schemas = new ConnectSchemas();
+    private final PayloadWriter direct = new PayloadWriter(schemas);
     private final JsonConverter keyConverter;
     private final JsonConverter valueConverter;
     private final JsonConverter rowConverter;
@@ -52,7 +56,9 @@ final class EnvelopeSerializer {
     byte[] key(ChangeEvent event, String topic) {
         if (event.key() == null) return null;
         Schema schema = schemas.schema(event.key().schema(), topic + ".Key");
-        return withSchema(schema, keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema)));
+        byte[] payload = directKey(schema, event.key());
+        if (payload == null) payload = keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema));
+        return withSchema(schema, payload);
     }
 
     /** The row image alone, without schema: a stable basis to partition keyless tables on. */
@@ -75,6 +81,8 @@ final class EnvelopeSerializer {
         Row source = event.source() != null ? event.source() : SyntheticSource.of(event);
         Schema sourceSchema = schemas.schema(source.schema(), null);
         Schema envelope = envelopeSchema(topic, valueSchema, sourceSchema);
+        byte[] payload = directValue(event, envelope, valueSchema, source, sourceSchema, processedAt);
+        if (payload != null) return withSchema(envelope, payload);
 
         Struct s = new Struct(envelope);
         if (event.before() != null) s.put("before", schemas.struct(event.before(), valueSchema));
@@ -86,6 +94,59 @@ final class EnvelopeSerializer {
         s.put("ts_us", micros);
         s.put("ts_ns", processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
         return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, s));
+    }
+
+    /** The key payload written directly, or null when JsonConverter must write it. */
+    private byte[] directKey(Schema schema, Row key) {
+        if (!direct.eligible(schema)) return null;
+        try {
+            JsonGenerator g = direct.start();
+            return direct.writeRow(g, schema, key) ? direct.finish(g) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The envelope payload written directly, field for field in the envelope schema's order, or null when
+     * JsonConverter must write it.
+     */
+    private byte[] directValue(ChangeEvent event, Schema envelope, Schema valueSchema, Row source, Schema sourceSchema,
+                               Instant processedAt) {
+        if (!direct.eligible(valueSchema) || !direct.eligible(sourceSchema)) return null;
+        try {
+            JsonGenerator g = direct.start();
+            g.writeStartObject();
+            for (org.apache.kafka.connect.data.Field f : envelope.fields()) {
+                g.writeFieldName(f.name());
+                boolean ok = switch (f.name()) {
+                    case "before" -> row(g, valueSchema, event.before());
+                    case "after" -> row(g, valueSchema, event.after());
+                    case "source" -> direct.writeRow(g, sourceSchema, source);
+                    case "transaction" -> direct.writeValue(g, TRANSACTION_BLOCK, null);
+                    case "op" -> direct.writeValue(g, f.schema(), event.op().code());
+                    case "ts_ms" -> direct.writeValue(g, f.schema(), processedAt.toEpochMilli());
+                    case "ts_us" -> direct.writeValue(g, f.schema(),
+                            processedAt.getEpochSecond() * 1_000_000L + processedAt.getNano() / 1_000);
+                    case "ts_ns" -> direct.writeValue(g, f.schema(),
+                            processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
+                    default -> false;
+                };
+                if (!ok) return null;
+            }
+            g.writeEndObject();
+            return direct.finish(g);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private boolean row(JsonGenerator g, Schema schema, Row row) throws IOException {
+        if (row == null) {
+            g.writeNull();
+            return true;
+        }
+        return direct.writeRow(g, schema, row);
     }
 
     private byte[] withSchema(Schema schema, byte[] payload) {

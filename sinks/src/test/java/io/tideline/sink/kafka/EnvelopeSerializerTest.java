@@ -253,4 +253,47 @@ class EnvelopeSerializerTest {
         assertArrayEquals(new EnvelopeSerializer(true).key(e, TOPIC), new EnvelopeSerializer(true).key(e, TOPIC));
         assertArrayEquals(new EnvelopeSerializer(true).rowImage(e, TOPIC), new EnvelopeSerializer(true).rowImage(e, TOPIC));
     }
+
+    static final Schema NESTED = SchemaBuilder.struct().name("dbz.public.plain.Inner").optional()
+            .field("n", Schema.OPTIONAL_INT32_SCHEMA).field("s", Schema.OPTIONAL_STRING_SCHEMA).build();
+
+    /** Only types the direct payload path takes (no Connect logical types, no bytes/arrays/maps). */
+    static final Schema PLAIN = SchemaBuilder.struct().name(TOPIC + ".Value").optional()
+            .field("id", Schema.INT64_SCHEMA)
+            .field("tiny", Schema.OPTIONAL_INT8_SCHEMA)
+            .field("small", Schema.OPTIONAL_INT16_SCHEMA)
+            .field("n", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("real", Schema.OPTIONAL_FLOAT32_SCHEMA)
+            .field("dbl", Schema.OPTIONAL_FLOAT64_SCHEMA)
+            .field("flag", Schema.OPTIONAL_BOOLEAN_SCHEMA)
+            .field("text", SchemaBuilder.string().optional().parameter("__debezium.source.column.type", "TEXT").build())
+            .field("missing", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("defaulted", SchemaBuilder.int32().optional().defaultValue(7).build())
+            .field("micros", SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").version(1).optional().build())
+            .field("inner", NESTED)
+            .build();
+
+    static Struct plain(long id, String text) {
+        return new Struct(PLAIN).put("id", id).put("tiny", (byte) -3).put("small", (short) 300).put("n", -70000)
+                .put("real", 0.1f).put("dbl", 1e-7).put("flag", false).put("text", text)
+                .put("micros", 1_700_000_000_123_456L)
+                .put("inner", new Struct(NESTED).put("n", 5).put("s", "\u00e9\u4e2d\ud83d\ude00"));
+    }
+
+    @Test
+    void plainRowsWrittenWithoutJsonConverterAreByteForByteDebeziums() {
+        Envelope env = Envelope.defineSchema().withName(TOPIC + ".Envelope").withRecord(PLAIN).withSource(SOURCE).build();
+        String text = "quote \" backslash \\ tab \t newline \n nul \u0000 unicode \u00e9\u4e2d emoji \ud83d\ude00 </script>";
+        for (boolean schemas : new boolean[]{true, false}) {
+            Struct ins = env.create(plain(1, text), source(), PROCESSED);
+            assertEquals(debezium(ins, env.schema(), schemas),
+                    tideline(event(Op.CREATE, key(1), null, plain(1, text)), schemas));
+            Struct upd = env.update(plain(2, "old"), plain(2, null), source(), PROCESSED);
+            assertEquals(debezium(upd, env.schema(), schemas),
+                    tideline(event(Op.UPDATE, key(2), plain(2, "old"), plain(2, null)), schemas));
+            Struct del = env.delete(plain(3, ""), source(), PROCESSED);
+            assertEquals(debezium(del, env.schema(), schemas),
+                    tideline(event(Op.DELETE, key(3), plain(3, ""), null), schemas));
+        }
+    }
 }

@@ -1,0 +1,145 @@
+package io.tideline.sink.kafka;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.tideline.api.Row;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a row's JSON payload straight from Tideline's values, for the schemas where that is provably what
+ * JsonConverter writes: structs of ints, floats, booleans and strings without Connect logical types (the only names
+ * JsonConverter converts). It builds no Connect Struct and no Jackson tree — the two per-record allocations that made
+ * serialization the sink writer's cost. Jackson's generator writes the tokens, as it does for JsonConverter's tree.
+ * Anything else (decimals, bytes, arrays, maps, temporal types, a value of an unexpected class) makes {@link #write}
+ * return null, and the caller takes JsonConverter's path. Not thread-safe.
+ */
+final class PayloadWriter {
+
+    private static final int MAX_SCHEMAS = 4096;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final ConnectSchemas schemas;
+    private final Map<Schema, Boolean> eligible = new IdentityHashMap<>();
+    private final ByteArrayBuilder out = new ByteArrayBuilder(8192);
+
+    PayloadWriter(ConnectSchemas schemas) {
+        this.schemas = schemas;
+    }
+
+    /** Whether every field of {@code struct}, recursively, takes the direct path. */
+    boolean eligible(Schema struct) {
+        Boolean known = eligible.get(struct);
+        if (known != null) return known;
+        boolean ok = check(struct);
+        if (eligible.size() >= MAX_SCHEMAS) eligible.clear();
+        eligible.put(struct, ok);
+        return ok;
+    }
+
+    private boolean check(Schema s) {
+        String name = s.name();
+        if (name != null && name.startsWith("org.apache.kafka.connect.data.")) return false;
+        return switch (s.type()) {
+            case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> true;
+            case STRUCT -> {
+                for (Field f : s.fields()) if (!check(f.schema())) yield false;
+                yield true;
+            }
+            default -> false;
+        };
+    }
+
+    /** A generator over the reused buffer; finish with {@link #finish}. */
+    JsonGenerator start() {
+        out.reset();
+        try {
+            return JSON.createGenerator(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    byte[] finish(JsonGenerator g) throws IOException {
+        g.close();
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes {@code row} under {@code struct} (an {@link #eligible} schema); false when a value is not of the class the
+     * schema expects, so that the caller falls back to JsonConverter (which reports the mismatch).
+     */
+    boolean writeRow(JsonGenerator g, Schema struct, Row row) throws IOException {
+        List<Field> fields = struct.fields();
+        g.writeStartObject();
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            g.writeFieldName(f.name());
+            Object raw = row.get(i);
+            // Nested rows stay rows (ConnectSchemas.value would build a Struct); the rest converts as for a Struct.
+            Object v = raw instanceof Row ? raw : schemas.value(f.schema(), raw);
+            if (!writeValue(g, f.schema(), v)) return false;
+        }
+        g.writeEndObject();
+        return true;
+    }
+
+    /** One value as JsonConverter.convertToJson writes it, a null included (the default, else null). */
+    boolean writeValue(JsonGenerator g, Schema s, Object v) throws IOException {
+        if (v == null) {
+            if (s.defaultValue() != null) return writeValue(g, s, s.defaultValue());
+            if (!s.isOptional()) return false;
+            g.writeNull();
+            return true;
+        }
+        switch (s.type()) {
+            case INT8 -> {
+                if (!(v instanceof Byte b)) return false;
+                g.writeNumber((int) b);
+            }
+            case INT16 -> {
+                if (!(v instanceof Short n)) return false;
+                g.writeNumber(n);
+            }
+            case INT32 -> {
+                if (!(v instanceof Integer n)) return false;
+                g.writeNumber(n);
+            }
+            case INT64 -> {
+                if (!(v instanceof Long n)) return false;
+                g.writeNumber(n);
+            }
+            case FLOAT32 -> {
+                if (!(v instanceof Float n)) return false;
+                g.writeNumber(n);
+            }
+            case FLOAT64 -> {
+                if (!(v instanceof Double n)) return false;
+                g.writeNumber(n);
+            }
+            case BOOLEAN -> {
+                if (!(v instanceof Boolean b)) return false;
+                g.writeBoolean(b);
+            }
+            case STRING -> {
+                if (!(v instanceof String str)) return false;
+                g.writeString(str);
+            }
+            case STRUCT -> {
+                if (!(v instanceof Row r)) return false;
+                return writeRow(g, s, r);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+}
