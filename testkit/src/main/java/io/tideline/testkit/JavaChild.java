@@ -18,7 +18,7 @@ final class JavaChild {
             // An argument file keeps a long test class path off the command line.
             Path argFile = workDir.resolve("java-classpath.args");
             if (!Files.exists(argFile)) {
-                Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
+                Files.writeString(argFile, "-cp \"" + absoluteClassPath().replace("\\", "\\\\") + "\"\n");
             }
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());
@@ -36,6 +36,19 @@ final class JavaChild {
             throw new UncheckedIOException("Cannot start a child JVM for " + mainClass + ": " + e.getMessage()
                     + ". Check that " + javaExecutable() + " is executable.", e);
         }
+    }
+
+    /** The child runs in its own directory, so class path entries relative to ours must become absolute. */
+    private static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) continue;
+            boolean wildcard = entry.endsWith("*");
+            String base = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+            String absolute = Path.of(base.isEmpty() ? "." : base).toAbsolutePath().normalize().toString();
+            entries.add(wildcard ? absolute + java.io.File.separator + "*" : absolute);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static String javaExecutable() {
