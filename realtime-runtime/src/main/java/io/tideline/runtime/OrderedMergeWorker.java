@@ -1,8 +1,6 @@
 package io.tideline.runtime;
 
 import io.tideline.api.Position;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A sink writer's worker. Its inputs come from every operator worker, each in position order; it merges them so the
@@ -15,18 +13,13 @@ import org.slf4j.LoggerFactory;
  * <p>Barriers: an input whose head is barrier N has delivered all of epoch N; when every input shows N, the
  * processor sees it once and the barriers are taken (alignment, as in {@link StageWorker}).
  */
-final class OrderedMergeWorker implements Runnable {
+final class OrderedMergeWorker extends WorkerLoop {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OrderedMergeWorker.class);
     private static final int BURST = 256;
 
-    private final String name;
     private final Channel[] inputs;
     private final StageWorker[] upstream; // upstream[j] feeds inputs[j]
     private final SourceProgress source;
-    private final Processor processor;
-    private final Parker parker;
-    private final Control control;
     private final boolean[] empty;
     private final boolean[] seenEmpty;
     private final Bound[] seenBounds;
@@ -34,50 +27,23 @@ final class OrderedMergeWorker implements Runnable {
 
     OrderedMergeWorker(String name, Channel[] inputs, StageWorker[] upstream, SourceProgress source, Processor processor,
                        Parker parker, Control control) {
-        this.name = name;
+        super(name, processor, parker, control);
         this.inputs = inputs;
         this.upstream = upstream;
         this.source = source;
-        this.processor = processor;
-        this.parker = parker;
-        this.control = control;
         this.empty = new boolean[inputs.length];
         this.seenEmpty = new boolean[inputs.length];
         this.seenBounds = new Bound[inputs.length];
     }
 
-    String name() {
-        return name;
+    /** Waits for a change that could let something move: not merely "an input has items". */
+    @Override
+    void idle(int round) {
+        snapshot();
+        parker.idle(round, this::changed);
     }
 
     @Override
-    public void run() {
-        parker.bindToCurrentThread();
-        try {
-            processor.open();
-            int idle = 0;
-            while (!control.aborted()) {
-                if (runOnce()) {
-                    idle = 0;
-                } else {
-                    // wait for a change that could let something move: not merely "an input has items"
-                    snapshot();
-                    parker.idle(idle++, this::changed);
-                }
-            }
-        } catch (AbortedException e) {
-            // the attempt ends; whoever aborted it reports why
-        } catch (Throwable t) {
-            control.fail(name, t);
-        } finally {
-            try {
-                processor.close();
-            } catch (Throwable t) {
-                LOG.warn("Cannot close sink worker {} cleanly: {}. Continuing shutdown.", name, t.toString());
-            }
-        }
-    }
-
     boolean runOnce() throws Exception {
         boolean progress = false;
         for (int n = 0; n < BURST && !control.aborted(); n++) {

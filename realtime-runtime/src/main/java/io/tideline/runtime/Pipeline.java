@@ -75,7 +75,7 @@ final class Pipeline {
             OperatorProcessor proc = new OperatorProcessor(settings.operators(), sinks, toWriters[o], control,
                     metrics.recordsIn("operator", o), metrics.recordsOut("operator", o));
             operators[o] = new StageWorker("operator-" + o, new Channel[]{sourceOut[o]}, proc, operatorParkers[o], control);
-            addWorker(operators[o], operators[o].name());
+            addWorker(operators[o]);
         }
         Parker[] allWriters = java.util.Arrays.stream(writerParkers).flatMap(java.util.Arrays::stream).toArray(Parker[]::new);
         progress.notify(allWriters);
@@ -87,13 +87,13 @@ final class Pipeline {
                 SinkProcessor proc = new SinkProcessor(sinks[s], w, p, settings.router(), coordinator, metrics);
                 OrderedMergeWorker worker = new OrderedMergeWorker("sink-" + sinks[s].name() + "-" + w, inputs, operators,
                         progress, proc, writerParkers[s][w], control);
-                addWorker(worker, worker.name());
+                addWorker(worker);
             }
         }
     }
 
-    private void addWorker(Runnable worker, String name) {
-        Thread t = new Thread(worker, "tideline-" + name);
+    private void addWorker(WorkerLoop worker) {
+        Thread t = new Thread(worker, "tideline-" + worker.name());
         t.setDaemon(true);
         workers.add(t);
     }

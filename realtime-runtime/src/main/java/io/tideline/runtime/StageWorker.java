@@ -1,8 +1,5 @@
 package io.tideline.runtime;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Arrays;
 
 /**
@@ -10,18 +7,13 @@ import java.util.Arrays;
  * progress, parking when it did not. Aligns barriers: once an input delivered barrier N it is not read again
  * until every input delivered N (what arrives behind it belongs to epoch N+1), then the processor sees N once.
  */
-final class StageWorker implements Runnable {
+final class StageWorker extends WorkerLoop {
 
-    private static final Logger LOG = LoggerFactory.getLogger(StageWorker.class);
     /** Items taken from one input before looking at the next, so one busy input cannot starve the others. */
     private static final int BURST = 256;
 
-    private final String name;
     private final Channel[] inputs;
     private final boolean[] blocked;
-    private final Processor processor;
-    private final Parker parker;
-    private final Control control;
     private int barriersSeen;
     /** For single-input stages: a lower bound on what this worker may still emit; null when idle. */
     private volatile Bound bound;
@@ -29,16 +21,9 @@ final class StageWorker implements Runnable {
     private Barrier pending;
 
     StageWorker(String name, Channel[] inputs, Processor processor, Parker parker, Control control) {
-        this.name = name;
+        super(name, processor, parker, control);
         this.inputs = inputs;
         this.blocked = new boolean[inputs.length];
-        this.processor = processor;
-        this.parker = parker;
-        this.control = control;
-    }
-
-    String name() {
-        return name;
     }
 
     /** Sink workers merging this worker's output wait on its bound: wake them when it moves. */
@@ -60,32 +45,12 @@ final class StageWorker implements Runnable {
     }
 
     @Override
-    public void run() {
-        parker.bindToCurrentThread();
-        try {
-            processor.open();
-            int idle = 0;
-            while (!control.aborted()) {
-                if (runOnce()) {
-                    idle = 0;
-                } else {
-                    parker.idle(idle++, this::hasInput);
-                }
-            }
-        } catch (AbortedException e) {
-            // the attempt ends; whoever aborted it reports why
-        } catch (Throwable t) {
-            control.fail(name, t);
-        } finally {
-            try {
-                processor.close();
-            } catch (Throwable t) {
-                LOG.warn("Cannot close stage worker {} cleanly: {}. Continuing shutdown.", name, t.toString());
-            }
-        }
+    void idle(int round) {
+        parker.idle(round, this::hasInput);
     }
 
     /** One pass over every input; true when it moved at least one item. */
+    @Override
     boolean runOnce() throws Exception {
         boolean progress = false;
         for (int i = 0; i < inputs.length; i++) {
