@@ -30,12 +30,18 @@ public final class PostgresCluster implements AutoCloseable {
 
     private final PostgresServer server;      // null when external
     private final PostgresUrl external;       // null when local
+    private final DockerPostgres docker;      // set when the external server is our own container
     private final boolean isShared;
     private volatile boolean closed;
 
     private PostgresCluster(PostgresServer server, PostgresUrl external, boolean isShared) {
+        this(server, external, null, isShared);
+    }
+
+    private PostgresCluster(PostgresServer server, PostgresUrl external, DockerPostgres docker, boolean isShared) {
         this.server = server;
         this.external = external;
+        this.docker = docker;
         this.isShared = isShared;
     }
 
@@ -64,9 +70,16 @@ public final class PostgresCluster implements AutoCloseable {
         if (url != null && !url.isBlank()) {
             return new PostgresCluster(null, PostgresUrl.parse(url), isShared);
         }
-        var bin = PostgresBinaries.find().orElseThrow(() -> new IllegalStateException(
-                "Cannot start PostgreSQL for tests: no binaries under /usr/lib/postgresql/*/bin. Install them "
-                        + "(apt-get install -y postgresql) or set TIDELINE_TEST_PG_URL."));
+        var found = PostgresBinaries.find();
+        if (found.isEmpty() && DockerPostgres.engineAnswers()) {
+            DockerPostgres container = DockerPostgres.start();
+            PostgresCluster cluster = new PostgresCluster(null, container.url(), container, isShared);
+            LIVE.add(cluster);
+            return cluster;
+        }
+        var bin = found.orElseThrow(() -> new IllegalStateException(
+                "Cannot start PostgreSQL for tests: no binaries under /usr/lib/postgresql/*/bin and no Docker engine"
+                        + " answers. Install them (apt-get install -y postgresql) or set TIDELINE_TEST_PG_URL."));
         PostgresCluster cluster = new PostgresCluster(PostgresServer.initAndStart(bin), null, isShared);
         LIVE.add(cluster);
         return cluster;
@@ -198,6 +211,9 @@ public final class PostgresCluster implements AutoCloseable {
         LIVE.remove(this);
         if (server != null) {
             server.destroy();
+        }
+        if (docker != null) {
+            docker.stop();
         }
     }
 
