@@ -42,7 +42,7 @@ public final class KafkaBroker implements AutoCloseable {
             "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn");
     private static final Set<KafkaBroker> LIVE = ConcurrentHashMap.newKeySet();
-    private static volatile KafkaBroker shared;
+    private static final PerJvm<KafkaBroker> SHARED = new PerJvm<>(() -> create(true));
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(KafkaBroker::destroy),
@@ -65,17 +65,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** One broker per JVM (test fork), started on first use, stopped by a shutdown hook; close() is ignored. */
     public static KafkaBroker shared() {
-        KafkaBroker current = shared;
-        if (current == null) {
-            synchronized (KafkaBroker.class) {
-                current = shared;
-                if (current == null) {
-                    current = create(true);
-                    shared = current;
-                }
-            }
-        }
-        return current;
+        return SHARED.get();
     }
 
     /** A new private broker (for fault tests that kill/restart it); close it when done. */

@@ -21,7 +21,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     private static final Set<PostgresCluster> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static volatile PostgresCluster shared;
+    private static final PerJvm<PostgresCluster> SHARED = new PerJvm<>(() -> create(true));
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(PostgresCluster::destroy),
@@ -47,17 +47,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** One cluster per JVM (test fork), started on first use, stopped by a shutdown hook. */
     public static PostgresCluster shared() {
-        PostgresCluster current = shared;
-        if (current == null) {
-            synchronized (PostgresCluster.class) {
-                current = shared;
-                if (current == null) {
-                    current = create(true);
-                    shared = current;
-                }
-            }
-        }
-        return current;
+        return SHARED.get();
     }
 
     /** A new private cluster (for fault tests that stop/restart the server). */
