@@ -40,6 +40,9 @@ final class EngineProperties {
         p.put("decimal.handling.mode", "precise");
         p.put("time.precision.mode", "adaptive");
         p.put("record.processing.threads", "1");
+        // Debezium's context headers (connector name, task id) would be built for every record and then dropped:
+        // Tideline's sinks write their own headers.
+        p.put("extended.headers.enabled", "false");
         // A restarted Tideline may find its previous walsender still holding the slot for a moment.
         p.put("slot.max.retries", "6");
         p.put("slot.retry.delay.ms", "1000");

@@ -34,13 +34,7 @@ final class OperatorProcessor implements Processor {
         Envelope next = changed == record.event() ? record : record.withEvent(changed);
         for (int s = 0; s < sinks.length; s++) {
             Channel[] writers = outputs[s];
-            int w = sinks[s].writerFor(changed, writers.length);
-            if (w < 0 || w >= writers.length) {
-                throw new IllegalStateException("Cannot route change at " + changed.position() + " of " + changed.table()
-                        + ": sink '" + sinks[s].name() + "' chose writer " + w + " of " + writers.length
-                        + ". Fix the sink's writerFor.");
-            }
-            emit(writers[w], next);
+            emit(writers[Routing.writerFor(sinks[s], changed, writers.length)], next);
         }
         out.increment();
     }

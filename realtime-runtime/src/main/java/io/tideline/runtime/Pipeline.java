@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One attempt of the pipeline: source stage ─shuffle(key)→ P operator workers ─shuffle(sink partition)→ P writers
- * per sink, every stage on its own threads, all running at once. An attempt ends when the runtime stops it, when
+ * per sink, every stage on its own threads, all running at once; without operators, source stage ─shuffle(sink
+ * partition)→ P writers per sink. An attempt ends when the runtime stops it, when
  * anything fails (the runtime then starts a fresh attempt), or when the source's run returns and its last epoch
  * committed.
  */
@@ -38,42 +39,55 @@ final class Pipeline {
         this.settings = settings;
         this.source = settings.source();
         int p = settings.parallelism();
-        int capacity = settings.queueCapacity();
         Sink[] sinks = settings.sinks().toArray(new Sink[0]);
-        RuntimeMetrics metrics = settings.metrics();
-
-        Parker sourceParker = new Parker();
+        this.coordinator = new EpochCoordinator(sinks.length * p, settings.ledger(), source, control,
+                settings.metrics(), lastCommitted);
+        this.sourceParker = new Parker();
+        SourceProgress progress = new SourceProgress();
+        Parker[][] writerParkers = new Parker[sinks.length][p];
+        for (int s = 0; s < sinks.length; s++) {
+            for (int w = 0; w < p; w++) writerParkers[s][w] = new Parker();
+        }
+        long epochNanos = settings.epochDuration().toNanos();
+        if (settings.operators().isEmpty()) {
+            // Nothing to apply between source and sinks: the operator stage is chained away (as Flink chains
+            // operators), so a change costs one queue hop instead of two and no merge. Each writer then has one
+            // input, fed in position order by the source.
+            Channel[] toWriters = new Channel[sinks.length * p];
+            for (int s = 0; s < sinks.length; s++) {
+                for (int w = 0; w < p; w++) {
+                    Channel c = channel("source->" + sinks[s].name() + "-" + w, sourceParker, writerParkers[s][w]);
+                    toWriters[s * p + w] = c;
+                    addWorker(new StageWorker("sink-" + sinks[s].name() + "-" + w, new Channel[]{c},
+                            sinkProcessor(sinks[s], w), writerParkers[s][w], control));
+                }
+            }
+            this.sourceStage = new SourceStage(toWriters, Routing.toWriters(sinks, p), control, firstEpoch,
+                    lastCommitted.get(), epochNanos, settings.metrics(), progress);
+            return;
+        }
         Parker[] operatorParkers = new Parker[p];
         Channel[] sourceOut = new Channel[p];
         for (int i = 0; i < p; i++) {
             operatorParkers[i] = new Parker();
-            sourceOut[i] = new Channel("source->operator-" + i, capacity, sourceParker, operatorParkers[i]);
-            metrics.track(sourceOut[i]);
+            sourceOut[i] = channel("source->operator-" + i, sourceParker, operatorParkers[i]);
         }
         // one queue per (operator worker, sink writer) pair: single producer, single consumer, aligned per input
-        Parker[][] writerParkers = new Parker[sinks.length][p];
         Channel[][][] toWriters = new Channel[p][sinks.length][p];
-        for (int s = 0; s < sinks.length; s++) {
-            for (int w = 0; w < p; w++) writerParkers[s][w] = new Parker();
-        }
         for (int o = 0; o < p; o++) {
             for (int s = 0; s < sinks.length; s++) {
                 for (int w = 0; w < p; w++) {
-                    toWriters[o][s][w] = new Channel("operator-" + o + "->" + sinks[s].name() + "-" + w, capacity,
+                    toWriters[o][s][w] = channel("operator-" + o + "->" + sinks[s].name() + "-" + w,
                             operatorParkers[o], writerParkers[s][w]);
-                    metrics.track(toWriters[o][s][w]);
                 }
             }
         }
-        this.coordinator = new EpochCoordinator(sinks.length * p, settings.ledger(), source, control, metrics, lastCommitted);
-        this.sourceParker = sourceParker;
-        SourceProgress progress = new SourceProgress();
-        this.sourceStage = new SourceStage(sourceOut, control, firstEpoch, lastCommitted.get(),
-                settings.epochDuration().toNanos(), metrics, progress);
+        this.sourceStage = new SourceStage(sourceOut, Routing.byKey(p), control, firstEpoch, lastCommitted.get(),
+                epochNanos, settings.metrics(), progress);
         StageWorker[] operators = new StageWorker[p];
         for (int o = 0; o < p; o++) {
             OperatorProcessor proc = new OperatorProcessor(settings.operators(), sinks, toWriters[o], control,
-                    metrics.recordsIn("operator", o), metrics.recordsOut("operator", o));
+                    settings.metrics().recordsIn("operator", o), settings.metrics().recordsOut("operator", o));
             operators[o] = new StageWorker("operator-" + o, new Channel[]{sourceOut[o]}, proc, operatorParkers[o], control);
             addWorker(operators[o]);
         }
@@ -84,12 +98,21 @@ final class Pipeline {
             for (int w = 0; w < p; w++) {
                 Channel[] inputs = new Channel[p];
                 for (int o = 0; o < p; o++) inputs[o] = toWriters[o][s][w];
-                SinkProcessor proc = new SinkProcessor(sinks[s], w, p, settings.router(), coordinator, metrics);
                 OrderedMergeWorker worker = new OrderedMergeWorker("sink-" + sinks[s].name() + "-" + w, inputs, operators,
-                        progress, proc, writerParkers[s][w], control);
+                        progress, sinkProcessor(sinks[s], w), writerParkers[s][w], control);
                 addWorker(worker);
             }
         }
+    }
+
+    private Channel channel(String name, Parker producer, Parker consumer) {
+        Channel c = new Channel(name, settings.queueCapacity(), producer, consumer);
+        settings.metrics().track(c);
+        return c;
+    }
+
+    private SinkProcessor sinkProcessor(Sink sink, int writer) {
+        return new SinkProcessor(sink, writer, settings.parallelism(), settings.router(), coordinator, settings.metrics());
     }
 
     private void addWorker(WorkerLoop worker) {

@@ -9,14 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The source stage: stamps each change with the current epoch, shuffles it by key hash to an operator worker
- * (blocking while that queue is full, which blocks the source: backpressure), and injects the epoch barrier
+ * The source stage: stamps each change with the current epoch, shuffles it to its queue(s) — by key hash to an
+ * operator worker, or, with the operator stage chained away, to the writer owning its partition in every sink —
+ * (blocking while a queue is full, which blocks the source: backpressure), and injects the epoch barrier
  * once the epoch's time is up, only right after the last change of a transaction. A timer calls {@link #tick}
  * so an idle stream still closes its epochs; a lock keeps the timer and the source from interleaving.
  */
 final class SourceStage implements ChangeSource.ChangeHandler {
 
     private final Channel[] outputs;
+    private final Routing routing;
+    private final int[] targets;
     private final Control control;
     private final long epochNanos;
     private final RuntimeMetrics metrics;
@@ -30,9 +33,11 @@ final class SourceStage implements ChangeSource.ChangeHandler {
     private boolean betweenTransactions = true;
     private Position last;
 
-    SourceStage(Channel[] outputs, Control control, long firstEpoch, Position lastCommitted, long epochNanos,
-                RuntimeMetrics metrics, SourceProgress progress) {
+    SourceStage(Channel[] outputs, Routing routing, Control control, long firstEpoch, Position lastCommitted,
+                long epochNanos, RuntimeMetrics metrics, SourceProgress progress) {
         this.outputs = outputs;
+        this.routing = routing;
+        this.targets = new int[routing.fanOut()];
         this.progress = progress;
         this.control = control;
         this.epoch = firstEpoch;
@@ -50,13 +55,16 @@ final class SourceStage implements ChangeSource.ChangeHandler {
             if (control.aborted()) throw new InterruptedException("Tideline pipeline stopped; the change at "
                     + event.position() + " will be replayed.");
             Envelope envelope = new Envelope(event, epoch, System.nanoTime());
-            Channel channel = outputs[Math.floorMod(event.keyHash(), outputs.length)];
-            if (!channel.offer(envelope)) {
-                long start = System.nanoTime();
-                boolean put = channel.put(envelope, control::aborted);
-                metrics.sourceBlocked.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-                if (!put) throw new InterruptedException("Tideline pipeline stopped; the change at "
-                        + event.position() + " will be replayed.");
+            int n = routing.route(event, targets);
+            for (int i = 0; i < n; i++) {
+                Channel channel = outputs[targets[i]];
+                if (!channel.offer(envelope)) {
+                    long start = System.nanoTime();
+                    boolean put = channel.put(envelope, control::aborted);
+                    metrics.sourceBlocked.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    if (!put) throw new InterruptedException("Tideline pipeline stopped; the change at "
+                            + event.position() + " will be replayed.");
+                }
             }
             progress.handedOff(event.position()); // after the put: a writer that reads it will find the change queued
             out.increment();

@@ -66,7 +66,7 @@ final class StageWorker extends WorkerLoop {
                     break;
                 }
                 // published before the item leaves the queue, so a merging consumer never misses an item in hand
-                if (inputs.length == 1) {
+                if (inputs.length == 1 && downstream.length > 0) {
                     bound = Bound.of(next);
                     notifyDownstream();
                 }

@@ -39,6 +39,9 @@ class EpochRuntimeTest {
         if (ledger != null) ledger.close();
     }
 
+    /** An operator that keeps every change: the pipeline then has its operator stage and merging writers. */
+    private static final Operators KEEP_ALL = Operators.fromProperties(Map.of("public.t.filter", "id >= 0"));
+
     private EpochRuntime.Builder runtime(ReplayableSource source, Sink... sinks) throws Exception {
         if (ledger == null) ledger = EpochLedger.open(stateDir);
         EpochRuntime.Builder b = EpochRuntime.builder().source(source).ledger(ledger).epochDuration(Duration.ofMillis(5))
@@ -112,7 +115,9 @@ class EpochRuntimeTest {
             RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
             if (ledger != null) ledger.close();
             ledger = EpochLedger.open(stateDir.resolve("seed-" + seed));
-            EpochRuntime rt = runtime(source, sink).parallelism(2 + r.nextInt(3)).queueCapacity(1 + r.nextInt(32)).build();
+            // odd seeds: no operators, so the source feeds the writers directly; even seeds: operator stage + merge
+            EpochRuntime rt = runtime(source, sink).parallelism(2 + r.nextInt(3)).queueCapacity(1 + r.nextInt(32))
+                    .operators(seed % 2 == 0 ? KEEP_ALL : Operators.none()).build();
             runToEnd(rt);
             assertExactlyOnceInKeyOrder(txs, sink);
             Position last = txs.get(txs.size() - 1).get(txs.get(txs.size() - 1).size() - 1).position();
@@ -134,7 +139,7 @@ class EpochRuntimeTest {
             if (ledger != null) ledger.close();
             ledger = EpochLedger.open(stateDir.resolve("tiny-" + seed));
             runToEnd(runtime(source, a, b).parallelism(2 + r.nextInt(3)).queueCapacity(1 + r.nextInt(2))
-                    .epochDuration(Duration.ofMillis(1 + r.nextInt(5))).build());
+                    .epochDuration(Duration.ofMillis(1 + r.nextInt(5))).operators(KEEP_ALL).build());
             assertExactlyOnceInKeyOrder(txs, a); // includes: no writer saw a position after a later one
             assertExactlyOnceInKeyOrder(txs, b);
         }
@@ -445,6 +450,22 @@ class EpochRuntimeTest {
     }
 
     @Test
+    void withoutOperatorsTheSourceFeedsTheWritersDirectly() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(41, 1_500, 5, 25);
+        ReplayableSource source = new ReplayableSource(txs);
+        RecordingSink a = new RecordingSink("a", Sink.Capability.RECORD_AT_A_TIME);
+        RecordingSink b = new RecordingSink("b", Sink.Capability.BATCH_ONLY);
+        runToEnd(runtime(source, a, b).parallelism(3).queueCapacity(4).epochDuration(Duration.ofMillis(3)).build());
+        assertExactlyOnceInKeyOrder(txs, a);
+        assertExactlyOnceInKeyOrder(txs, b);
+        assertTrue(registry.find("tideline.runtime.records.in").tag("stage", "operator").counters().isEmpty(),
+                "no operator stage runs");
+        assertEquals(2 * 3, registry.find("tideline.runtime.queue.depth").gauges().size(),
+                "one queue from the source to each writer of each sink");
+        assertEquals(TestEvents.count(txs), registry.get("tideline.runtime.records.out").tag("stage", "source").counter().count());
+    }
+
+    @Test
     void metricsCountRecordsPerStageLatencyAndEpochs() throws Throwable {
         List<List<ChangeEvent>> txs = TestEvents.random(31, 1_000, 3, 20);
         int n = TestEvents.count(txs);
@@ -452,7 +473,7 @@ class EpochRuntimeTest {
         source.pauseEveryTx = 100;
         source.pauseNanos = 10_000_000;
         RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
-        runToEnd(runtime(source, sink).epochDuration(Duration.ofMillis(20)).build());
+        runToEnd(runtime(source, sink).epochDuration(Duration.ofMillis(20)).operators(KEEP_ALL).build());
         double operatorIn = registry.find("tideline.runtime.records.in").tag("stage", "operator").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
         double sinkIn = registry.find("tideline.runtime.records.in").tag("stage", "sink:rec").counters().stream()

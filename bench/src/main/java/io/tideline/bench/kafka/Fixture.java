@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A fresh table, publication, logical slot and topic for one path and one measurement, so that no path
@@ -49,9 +54,16 @@ final class Fixture {
             s.execute("SELECT pg_create_logical_replication_slot('" + f.slot + "', 'pgoutput')");
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(f.topic, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            // The broker stamps each record when it appends it: bulk runs read back when every row became durable.
+            NewTopic topic = new NewTopic(f.topic, 1, (short) 1)
+                    .configs(Map.of("message.timestamp.type", "LogAppendTime"));
+            admin.createTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
         }
         return f;
+    }
+
+    String bootstrap() {
+        return services.bootstrap;
     }
 
     String qualifiedTable() {
@@ -90,6 +102,22 @@ final class Fixture {
                 // the walsender of a closed client; nothing to read
             }
         }
+    }
+
+    /** Records in the topic (the sum of its partitions' end offsets); the paths write no transaction markers. */
+    long endOffset() {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap,
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-offsets-" + name),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return endOffset(c);
+        }
+    }
+
+    long endOffset(KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        return c.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
     }
 
     Properties connectionProperties() {

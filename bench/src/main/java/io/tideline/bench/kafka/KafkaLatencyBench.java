@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Postgres → Kafka benchmark of issue 5: on one PostgreSQL and one broker, measures each capture path in turn
@@ -83,7 +86,10 @@ public final class KafkaLatencyBench {
                 if (options.paths.contains(key)) {
                     PathResult r = results.computeIfAbsent(key, k -> new PathResult(k, newPath(k).label()));
                     try {
-                        r.bulk = bulk(newPath(key), key + "_bulk");
+                        if (options.bulkWarmupRows > 0) {
+                            bulk(newPath(key), key + "_warm", options.bulkWarmupRows);
+                        }
+                        r.bulk = bulk(newPath(key), key + "_bulk", options.bulkRows);
                     } catch (Exception | LinkageError e) {
                         r.bulkError = describe(e);
                         System.out.println("  failed: " + r.bulkError);
@@ -140,36 +146,62 @@ public final class KafkaLatencyBench {
         }
     }
 
-    private PathResult.Bulk bulk(CapturePath path, String name) throws Exception {
-        System.out.println("Bulk: " + path.label());
+    /**
+     * One bulk run: {@code rows} rows inserted before capture starts, then captured. A Kafka path is left alone
+     * while it writes (the bench only polls the topic's end offset, so no consumer takes CPU from it); once it
+     * stopped, the topic is read back and each row counts at its broker append time. The engine alone hands
+     * rows to its consumer in this JVM, which records them as they come.
+     */
+    private PathResult.Bulk bulk(CapturePath path, String name, int rows) throws Exception {
+        System.out.println("Bulk: " + path.label() + (name.endsWith("_warm") ? " (warm-up, discarded)" : ""));
         Fixture fixture = Fixture.create(services, name);
         try {
             long t0 = System.nanoTime();
-            BulkLoad.insert(services, fixture, options.bulkRows, options.bulkTxRows);
-            System.out.printf("  inserted %,d rows in %.1f s%n", options.bulkRows, (System.nanoTime() - t0) / 1e9);
+            BulkLoad.insert(services, fixture, rows, options.bulkTxRows);
+            System.out.printf("  inserted %,d rows in %.1f s%n", rows, (System.nanoTime() - t0) / 1e9);
             Receipts receipts = new Receipts();
-            TopicReader reader = path.writesToKafka() ? new TopicReader(services.bootstrap, fixture.topic, receipts) : null;
+            Duration timeout = Duration.ofSeconds(Math.max(180, rows / 1_000));
+            long startMicros;
             try (path) {
-                long startMicros = BenchClock.nowMicros();
+                startMicros = path.writesToKafka() ? System.currentTimeMillis() * 1000 : BenchClock.nowMicros();
                 path.start(fixture, receipts);
-                Duration timeout = Duration.ofSeconds(Math.max(180, options.bulkRows / 1_000));
-                await(receipts::distinct, options.bulkRows, timeout, path, reader);
-                long first = receipts.firstReceiveMicros();
-                long last = receipts.lastReceiveMicros();
-                long got = receipts.distinct();
-                double rate = got <= 1 ? 0 : (got - 1) * 1e6 / Math.max(1, last - first);
-                double withStartup = got * 1e6 / Math.max(1, last - startMicros);
-                PathResult.Bulk b = new PathResult.Bulk(options.bulkRows, rate, withStartup, options.bulkRows - got);
-                System.out.printf("  %,.0f rows/s (%,.0f rows/s from the start of capture), %d missing%n",
-                        b.rowsPerSecond(), b.rowsPerSecondWithStartup(), b.missing());
-                return b;
-            } finally {
-                if (reader != null) {
-                    reader.close();
+                if (path.writesToKafka()) {
+                    awaitEndOffset(fixture, rows, timeout, path);
+                    System.out.printf("  %,d records written after %.1f s; reading them back%n", fixture.endOffset(),
+                            (System.currentTimeMillis() * 1000 - startMicros) / 1e6);
+                } else {
+                    await(receipts::distinct, rows, timeout, path, null);
                 }
             }
+            if (path.writesToKafka()) {
+                long written = fixture.endOffset();
+                try (TopicReader reader = TopicReader.appendTimes(services.bootstrap, fixture.topic, receipts)) {
+                    await(() -> receipts.distinct() + receipts.duplicates(), written, timeout, path, reader);
+                }
+            }
+            long first = receipts.firstReceiveMicros();
+            long last = receipts.lastReceiveMicros();
+            long got = receipts.distinct();
+            double rate = got <= 1 ? 0 : (got - 1) * 1e6 / Math.max(1, last - first);
+            double withStartup = got * 1e6 / Math.max(1, last - startMicros);
+            PathResult.Bulk b = new PathResult.Bulk(rows, rate, withStartup, receipts.missing(rows),
+                    receipts.duplicates());
+            System.out.printf("  %,.0f rows/s (%,.0f rows/s from the start of capture), %d missing, %d duplicates%n",
+                    b.rowsPerSecond(), b.rowsPerSecondWithStartup(), b.missing(), b.duplicates());
+            return b;
         } finally {
             fixture.drop();
+        }
+    }
+
+    /** Polls the topic's end offset until it holds {@code expected} records (or the path stalls or fails). */
+    private static void awaitEndOffset(Fixture fixture, long expected, Duration timeout, CapturePath path)
+            throws Exception {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.bootstrap(),
+                ConsumerConfig.CLIENT_ID_CONFIG, "bench-offsets-" + fixture.name),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            await(() -> fixture.endOffset(c), expected, timeout, path, null);
         }
     }
 

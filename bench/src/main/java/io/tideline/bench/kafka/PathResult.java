@@ -7,8 +7,11 @@ final class PathResult {
                    long[] worstPerSecond, long generatorMaxBehindMicros) {
     }
 
-    /** Rows per second from the first to the last row received, and from the start of capture. */
-    record Bulk(long rows, double rowsPerSecond, double rowsPerSecondWithStartup, long missing) {
+    /**
+     * Rows per second from the first to the last row delivered (appended to Kafka, or handed to the engine's
+     * consumer), and from the start of capture; rows never delivered and rows delivered twice.
+     */
+    record Bulk(long rows, double rowsPerSecond, double rowsPerSecondWithStartup, long missing, long duplicates) {
     }
 
     final String key;

@@ -60,8 +60,10 @@ final class Report {
                         .append('\n');
             }
         }
-        sb.append("\nBulk rows/s is measured from the first to the last row received; in brackets, from the start"
-                + " of capture (includes start-up).\n");
+        sb.append("\nBulk rows/s is measured from the first to the last row delivered — for Kafka paths the broker's"
+                + " append time (LogAppendTime) of the first and last record, with no consumer running while the path"
+                + " writes; for the engine alone, when its consumer was handed the row; in brackets, from the start"
+                + " of capture (includes start-up). Each bulk run follows a discarded warm-up bulk on the same path.\n");
         sb.append("\nLoad before: `").append(loadBefore).append("`  \nLoad after:  `").append(loadAfter).append("`\n");
         return sb.toString();
     }
@@ -90,9 +92,11 @@ final class Report {
             return "- Tideline duplicates and missing rows: n/a — target 0 and 0: FAIL\n";
         }
         long bulkMissing = t.bulk == null ? 0 : t.bulk.missing();
-        boolean pass = t.latency.duplicates() == 0 && t.latency.missing() == 0 && bulkMissing == 0;
+        long bulkDuplicates = t.bulk == null ? 0 : t.bulk.duplicates();
+        boolean pass = t.latency.duplicates() == 0 && t.latency.missing() == 0 && bulkMissing == 0
+                && bulkDuplicates == 0;
         return "- Tideline duplicates = " + t.latency.duplicates() + ", missing = " + t.latency.missing()
-                + (t.bulk == null ? "" : " (bulk missing = " + bulkMissing + ")")
+                + (t.bulk == null ? "" : " (bulk: duplicates = " + bulkDuplicates + ", missing = " + bulkMissing + ")")
                 + " — target 0 and 0: " + (pass ? "PASS" : "FAIL") + "\n";
     }
 
@@ -101,7 +105,10 @@ final class Report {
             return r.bulkError != null ? "failed" : "–";
         }
         String s = String.format(Locale.ROOT, "%,.0f (%,.0f)", r.bulk.rowsPerSecond(), r.bulk.rowsPerSecondWithStartup());
-        return r.bulk.missing() == 0 ? s : s + ", " + r.bulk.missing() + " missing";
+        if (r.bulk.missing() != 0) {
+            s += ", " + r.bulk.missing() + " missing";
+        }
+        return r.bulk.duplicates() == 0 ? s : s + ", " + r.bulk.duplicates() + " duplicates";
     }
 
     static String ms(long micros) {

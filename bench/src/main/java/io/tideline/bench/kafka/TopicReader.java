@@ -9,21 +9,35 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads every partition of one topic from the beginning (assign, no group) on its own thread and
- * feeds {@link Receipts} with the receive time of each poll.
+ * Reads every partition of one topic from the beginning (assign, no group) on its own thread and feeds
+ * {@link Receipts} with the receive time of each poll, or, {@linkplain #appendTimes with append times}, with
+ * each record's broker append time (the topic must use {@code message.timestamp.type=LogAppendTime}), which
+ * lets a reader started after the writer finished still tell when each row became durable.
  */
 final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Receipts receipts;
     private final Thread thread;
+    private final boolean appendTimes;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
     TopicReader(String bootstrap, String topic, Receipts receipts) {
+        this(bootstrap, topic, receipts, false);
+    }
+
+    /** A reader that records each row at its broker append time instead of when it was received. */
+    static TopicReader appendTimes(String bootstrap, String topic, Receipts receipts) {
+        return new TopicReader(bootstrap, topic, receipts, true);
+    }
+
+    private TopicReader(String bootstrap, String topic, Receipts receipts, boolean appendTimes) {
         this.receipts = receipts;
+        this.appendTimes = appendTimes;
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -54,7 +68,7 @@ final class TopicReader implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     long[] row = RowJson.parse(r.value());
                     if (row != null) {
-                        receipts.record(row[0], row[1], now);
+                        receipts.record(row[0], row[1], appendTimes ? appendMicros(r) : now);
                     }
                 }
             }
@@ -63,6 +77,15 @@ final class TopicReader implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    private static long appendMicros(ConsumerRecord<byte[], byte[]> r) {
+        if (r.timestampType() != TimestampType.LOG_APPEND_TIME) {
+            throw new IllegalStateException("Cannot time record " + r.topic() + "-" + r.partition() + "@" + r.offset()
+                    + ": its timestamp is " + r.timestampType() + ", not LogAppendTime. Create the topic with"
+                    + " message.timestamp.type=LogAppendTime.");
+        }
+        return r.timestamp() * 1000;
     }
 
     /** Throws when the poll loop died. */

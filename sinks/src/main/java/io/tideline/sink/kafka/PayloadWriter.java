@@ -2,8 +2,10 @@ package io.tideline.sink.kafka;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tideline.api.Row;
+import io.tideline.api.Unchanged;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 
@@ -28,6 +30,8 @@ final class PayloadWriter {
 
     private final ConnectSchemas schemas;
     private final Map<Schema, Boolean> eligible = new IdentityHashMap<>();
+    /** Each struct schema's field names, quoted and UTF-8 encoded once. */
+    private final Map<Schema, SerializedString[]> names = new IdentityHashMap<>();
     private final ByteArrayBuilder out = new ByteArrayBuilder(8192);
 
     PayloadWriter(ConnectSchemas schemas) {
@@ -78,20 +82,37 @@ final class PayloadWriter {
      */
     boolean writeRow(JsonGenerator g, Schema struct, Row row) throws IOException {
         List<Field> fields = struct.fields();
+        SerializedString[] quoted = names(struct);
         g.writeStartObject();
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
-            g.writeFieldName(f.name());
+            g.writeFieldName(quoted[i]);
             Object raw = row.get(i);
-            // Nested rows stay rows (ConnectSchemas.value would build a Struct); the rest converts as for a Struct.
-            Object v = raw instanceof Row ? raw : schemas.value(f.schema(), raw);
+            // Eligible schemas carry no Connect logical type, so ConnectSchemas.value would only narrow numbers
+            // (writeValue does) and replace an unchanged TOAST value by its placeholder (done here).
+            Object v = raw == Unchanged.VALUE ? schemas.value(f.schema(), raw) : raw;
             if (!writeValue(g, f.schema(), v)) return false;
         }
         g.writeEndObject();
         return true;
     }
 
-    /** One value as JsonConverter.convertToJson writes it, a null included (the default, else null). */
+    private SerializedString[] names(Schema struct) {
+        SerializedString[] quoted = names.get(struct);
+        if (quoted == null) {
+            List<Field> fields = struct.fields();
+            quoted = new SerializedString[fields.size()];
+            for (int i = 0; i < quoted.length; i++) quoted[i] = new SerializedString(fields.get(i).name());
+            if (names.size() >= MAX_SCHEMAS) names.clear();
+            names.put(struct, quoted);
+        }
+        return quoted;
+    }
+
+    /**
+     * One value as JsonConverter.convertToJson writes it, a null included (the default, else null). Numbers of
+     * another width are narrowed or widened as {@link ConnectSchemas#value} does before JsonConverter sees them.
+     */
     boolean writeValue(JsonGenerator g, Schema s, Object v) throws IOException {
         if (v == null) {
             if (s.defaultValue() != null) return writeValue(g, s, s.defaultValue());
@@ -101,28 +122,28 @@ final class PayloadWriter {
         }
         switch (s.type()) {
             case INT8 -> {
-                if (!(v instanceof Byte b)) return false;
-                g.writeNumber((int) b);
+                if (!(v instanceof Number n)) return false;
+                g.writeNumber((int) n.byteValue());
             }
             case INT16 -> {
-                if (!(v instanceof Short n)) return false;
-                g.writeNumber(n);
+                if (!(v instanceof Number n)) return false;
+                g.writeNumber(n.shortValue());
             }
             case INT32 -> {
-                if (!(v instanceof Integer n)) return false;
-                g.writeNumber(n);
+                if (!(v instanceof Number n)) return false;
+                g.writeNumber(n.intValue());
             }
             case INT64 -> {
-                if (!(v instanceof Long n)) return false;
-                g.writeNumber(n);
+                if (!(v instanceof Number n)) return false;
+                g.writeNumber(n.longValue());
             }
             case FLOAT32 -> {
-                if (!(v instanceof Float n)) return false;
-                g.writeNumber(n);
+                if (!(v instanceof Number n)) return false;
+                g.writeNumber(n.floatValue());
             }
             case FLOAT64 -> {
-                if (!(v instanceof Double n)) return false;
-                g.writeNumber(n);
+                if (!(v instanceof Number n)) return false;
+                g.writeNumber(n.doubleValue());
             }
             case BOOLEAN -> {
                 if (!(v instanceof Boolean b)) return false;

@@ -2,17 +2,30 @@ package io.tideline.sink.kafka;
 
 import io.tideline.api.TableId;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /** {@code <prefix>.<schema>.<table>}, with characters Kafka does not allow in topic names replaced by '_' as Debezium does. */
 final class TopicNames {
 
+    private static final int MAX_CACHED = 4096;
+
     private final String prefix;
+    /** Every change asks; a table's name is built once. Shared by the sink's writers. */
+    private final Map<TableId, String> names = new ConcurrentHashMap<>();
 
     TopicNames(String prefix) {
         this.prefix = prefix;
     }
 
     String topicFor(TableId table) {
-        return sanitize(prefix + "." + table.schema() + "." + table.table());
+        String name = names.get(table);
+        if (name == null) {
+            name = sanitize(prefix + "." + table.schema() + "." + table.table());
+            if (names.size() >= MAX_CACHED) names.clear();
+            names.put(table, name);
+        }
+        return name;
     }
 
     static String sanitize(String name) {

@@ -28,19 +28,19 @@ class KafkaSinkTest {
 
     @Test
     void producerDefaultsAreLatencyFirstAndUserOverridesWin() throws Exception {
-        try (KafkaSink sink = builder().producerProperties(Map.of("linger.ms", "3", "compression.type", "lz4",
+        try (KafkaSink sink = builder().producerProperties(Map.of("linger.ms", "3", "compression.type", "zstd",
                 "batch.size", "16384")).build()) {
             Map<String, Object> c = sink.producerConfig(0);
             assertEquals("16384", c.get("batch.size"));
             assertEquals("3", c.get("linger.ms"));
-            assertEquals("lz4", c.get("compression.type"));
+            assertEquals("zstd", c.get("compression.type"));
             assertEquals("all", c.get("acks"));
             assertEquals("true", c.get("enable.idempotence"));
             assertEquals("5", c.get("max.in.flight.requests.per.connection"));
         }
         try (KafkaSink sink = builder().build()) {
             assertEquals("0", sink.producerConfig(0).get("linger.ms"));
-            assertEquals("none", sink.producerConfig(0).get("compression.type"));
+            assertEquals("lz4", sink.producerConfig(0).get("compression.type"));
             assertEquals("1048576", sink.producerConfig(0).get("batch.size"));
             assertEquals("67108864", sink.producerConfig(0).get("buffer.memory"));
             assertEquals(Sink.Capability.RECORD_AT_A_TIME, sink.capability());
