@@ -35,7 +35,7 @@
  *
  * <h2>Latency</h2>
  * Producer defaults {@code linger.ms=0}, {@code acks=all}, {@code enable.idempotence=true},
- * {@code max.in.flight.requests.per.connection=5}, {@code compression.type=lz4}, {@code batch.size=1048576} and
+ * {@code max.in.flight.requests.per.connection=1}, {@code compression.type=lz4}, {@code batch.size=1048576} and
  * {@code buffer.memory=67108864} (bulk throughput; a large batch adds no delay with linger 0), all overridable. Source commit
  * time → Kafka ack is a Micrometer timer {@code tideline.kafka.commit.to.ack} per table (tag {@code table}), and a
  * p50/p99/max line per table is logged every minute.

@@ -36,7 +36,7 @@ class KafkaSinkTest {
             assertEquals("zstd", c.get("compression.type"));
             assertEquals("all", c.get("acks"));
             assertEquals("true", c.get("enable.idempotence"));
-            assertEquals("5", c.get("max.in.flight.requests.per.connection"));
+            assertEquals("1", c.get("max.in.flight.requests.per.connection"));
         }
         try (KafkaSink sink = builder().build()) {
             assertEquals("0", sink.producerConfig(0).get("linger.ms"));
