@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,10 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A fresh table, publication, logical slot and topic for one path and one measurement, so that no path
@@ -62,10 +61,6 @@ final class Fixture {
         return f;
     }
 
-    String bootstrap() {
-        return services.bootstrap;
-    }
-
     String qualifiedTable() {
         return "public." + table;
     }
@@ -105,19 +100,22 @@ final class Fixture {
     }
 
     /** Records in the topic (the sum of its partitions' end offsets); the paths write no transaction markers. */
-    long endOffset() {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap,
-                ConsumerConfig.CLIENT_ID_CONFIG, "bench-offsets-" + name),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            return endOffset(c);
+    long endOffset() throws Exception {
+        try (Admin admin = admin()) {
+            return endOffset(admin);
         }
     }
 
-    long endOffset(KafkaConsumer<byte[], byte[]> c) {
-        List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        return c.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
+    Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap));
+    }
+
+    long endOffset(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
     }
 
     Properties connectionProperties() {

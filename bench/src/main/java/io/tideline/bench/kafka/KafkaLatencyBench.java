@@ -13,9 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Postgres → Kafka benchmark of issue 5: on one PostgreSQL and one broker, measures each capture path in turn
@@ -197,11 +195,14 @@ public final class KafkaLatencyBench {
     /** Polls the topic's end offset until it holds {@code expected} records (or the path stalls or fails). */
     private static void awaitEndOffset(Fixture fixture, long expected, Duration timeout, CapturePath path)
             throws Exception {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fixture.bootstrap(),
-                ConsumerConfig.CLIENT_ID_CONFIG, "bench-offsets-" + fixture.name),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            await(() -> fixture.endOffset(c), expected, timeout, path, null);
+        try (Admin admin = fixture.admin()) {
+            await(() -> {
+                try {
+                    return fixture.endOffset(admin);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Cannot read the end offset of " + fixture.topic + ": " + e, e);
+                }
+            }, expected, timeout, path, null);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 final class EnvelopeSerializer {
 
     static final String SOURCE_SCHEMA = "io.debezium.connector.postgresql.Source";
+    private static final byte[] NOTHING = new byte[0];
 
     private static final Schema TRANSACTION_BLOCK = SchemaBuilder.struct().optional().name("event.block").version(1)
             .field("id", Schema.STRING_SCHEMA)
@@ -56,9 +57,9 @@ final class EnvelopeSerializer {
     byte[] key(ChangeEvent event, String topic) {
         if (event.key() == null) return null;
         Schema schema = schemas.schema(event.key().schema(), topic + ".Key");
-        byte[] payload = directKey(schema, event.key());
-        if (payload == null) payload = keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema));
-        return withSchema(schema, payload);
+        byte[] framed = directKey(schema, event.key());
+        if (framed != null) return framed;
+        return withSchema(schema, keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema)));
     }
 
     /** The row image alone, without schema: a stable basis to partition keyless tables on. */
@@ -81,8 +82,8 @@ final class EnvelopeSerializer {
         Row source = event.source() != null ? event.source() : SyntheticSource.of(event);
         Schema sourceSchema = schemas.schema(source.schema(), null);
         Schema envelope = envelopeSchema(topic, valueSchema, sourceSchema);
-        byte[] payload = directValue(event, envelope, valueSchema, source, sourceSchema, processedAt);
-        if (payload != null) return withSchema(envelope, payload);
+        byte[] framed = directValue(event, envelope, valueSchema, source, sourceSchema, processedAt);
+        if (framed != null) return framed;
 
         Struct s = new Struct(envelope);
         if (event.before() != null) s.put("before", schemas.struct(event.before(), valueSchema));
@@ -96,26 +97,26 @@ final class EnvelopeSerializer {
         return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, s));
     }
 
-    /** The key payload written directly, or null when JsonConverter must write it. */
+    /** The key written directly (in its schema envelope when schemas are on), or null when JsonConverter must write it. */
     private byte[] directKey(Schema schema, Row key) {
         if (!direct.eligible(schema)) return null;
         try {
-            JsonGenerator g = direct.start();
-            return direct.writeRow(g, schema, key) ? direct.finish(g) : null;
+            JsonGenerator g = direct.start(head(schema));
+            return direct.writeRow(g, schema, key) ? direct.finish(g, tail()) : null;
         } catch (IOException e) {
             return null;
         }
     }
 
     /**
-     * The envelope payload written directly, field for field in the envelope schema's order, or null when
-     * JsonConverter must write it.
+     * The envelope written directly, field for field in the envelope schema's order (in its schema envelope when
+     * schemas are on), or null when JsonConverter must write it.
      */
     private byte[] directValue(ChangeEvent event, Schema envelope, Schema valueSchema, Row source, Schema sourceSchema,
                                Instant processedAt) {
         if (!direct.eligible(valueSchema) || !direct.eligible(sourceSchema)) return null;
         try {
-            JsonGenerator g = direct.start();
+            JsonGenerator g = direct.start(head(envelope));
             g.writeStartObject();
             for (org.apache.kafka.connect.data.Field f : envelope.fields()) {
                 g.writeFieldName(f.name());
@@ -135,7 +136,7 @@ final class EnvelopeSerializer {
                 if (!ok) return null;
             }
             g.writeEndObject();
-            return direct.finish(g);
+            return direct.finish(g, tail());
         } catch (IOException e) {
             return null;
         }
@@ -147,6 +148,14 @@ final class EnvelopeSerializer {
             return true;
         }
         return direct.writeRow(g, schema, row);
+    }
+
+    private byte[] head(Schema schema) {
+        return withSchemas == null ? NOTHING : withSchemas.prefix(schema);
+    }
+
+    private byte[] tail() {
+        return withSchemas == null ? NOTHING : SchemaEnvelopes.SUFFIX;
     }
 
     private byte[] withSchema(Schema schema, byte[] payload) {

@@ -87,8 +87,10 @@ public final class KafkaSink implements Sink {
 
     /** The Kafka partition of {@code event}; {@code key} is its serialized key when the caller has it already. */
     int partitionOf(ChangeEvent event, String topic, EnvelopeSerializer serializer, byte[] key) {
+        int partitions = topics.partitions(topic);
+        if (partitions == 1) return 0; // what the hash would say: no key to serialize for it
         byte[] basis = key != null ? key : event.key() != null ? serializer.key(event, topic) : serializer.rowImage(event, topic);
-        return Partitioning.partitionFor(basis, topics.partitions(topic));
+        return Partitioning.partitionFor(basis, partitions);
     }
 
     @Override

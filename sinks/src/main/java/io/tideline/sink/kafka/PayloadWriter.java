@@ -61,9 +61,13 @@ final class PayloadWriter {
         };
     }
 
-    /** A generator over the reused buffer; finish with {@link #finish}. */
-    JsonGenerator start() {
+    /**
+     * A generator over the reused buffer, after {@code head} (the schema envelope's opening, or nothing); finish with
+     * {@link #finish}, so a record is framed in place instead of copied into its envelope afterwards.
+     */
+    JsonGenerator start(byte[] head) {
         out.reset();
+        out.write(head, 0, head.length);
         try {
             return JSON.createGenerator(out);
         } catch (IOException e) {
@@ -71,8 +75,10 @@ final class PayloadWriter {
         }
     }
 
-    byte[] finish(JsonGenerator g) throws IOException {
+    /** The bytes written since {@link #start}, then {@code tail}. */
+    byte[] finish(JsonGenerator g, byte[] tail) throws IOException {
         g.close();
+        out.write(tail, 0, tail.length);
         return out.toByteArray();
     }
 

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class SchemaEnvelopes {
 
-    private static final byte[] SUFFIX = "}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] SUFFIX = "}".getBytes(StandardCharsets.UTF_8);
     private static final int MAX_SCHEMAS = 4096;
 
     private final JsonConverter schemaConverter;
@@ -40,7 +40,8 @@ final class SchemaEnvelopes {
         return out;
     }
 
-    private byte[] prefix(Schema schema) {
+    /** {@code {"schema":<schema JSON>,"payload":}, serialized once per schema. */
+    byte[] prefix(Schema schema) {
         byte[] prefix = prefixes.get(schema);
         if (prefix != null) return prefix;
         ObjectNode node = schemaConverter.asJsonSchema(schema);
