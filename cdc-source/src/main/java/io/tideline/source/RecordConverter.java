@@ -6,11 +6,13 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Sorts Debezium's records into data changes, transaction boundaries and the rest (heartbeats, logical
- * decoding messages), and converts data changes into {@link Unstamped} changes free of Connect classes.
+ *  decoding messages), and converts data changes into {@link Unstamped} changes free of Connect classes. Not
+ * thread-safe: driven by the engine's handler thread (its caches).
  */
 final class RecordConverter {
 
@@ -39,7 +41,10 @@ final class RecordConverter {
     static final String TRANSACTION_SCHEMA_SUFFIX = "TransactionMetadataValue";
     static final String OFFSET_COMMIT_LSN = "lsn_commit";
 
+    private static final int MAX_TABLES = 4096;
+
     private final ValueConverter values;
+    private final Map<String, Map<String, TableId>> tables = new HashMap<>();
 
     RecordConverter(ValueConverter values) {
         this.values = values;
@@ -95,11 +100,31 @@ final class RecordConverter {
         Struct value = (Struct) record.value();
         Op op = Op.ofCode(value.getString("op"));
         Struct source = value.getStruct("source");
-        TableId table = new TableId(source.getString("schema"), source.getString("table"));
+        TableId table = tableId(source.getString("schema"), source.getString("table"));
         Struct key = record.key() instanceof Struct k ? k : null;
         Long tsMs = source.getInt64("ts_ms");
         return new Unstamped(table, op, values.row(key), values.row(value.getStruct("before")),
                 values.row(value.getStruct("after")), values.row(source), tsMs == null ? 0L : tsMs);
+    }
+
+    /**
+     * One TableId per table: Debezium hands over fresh name strings with every change, and every later hash and
+     * equality check on the change's table (routing, topic names, operators) is cheap on a shared instance.
+     */
+    private TableId tableId(String schema, String table) {
+        Map<String, TableId> bySchema = tables.get(schema);
+        if (bySchema == null) {
+            if (tables.size() >= MAX_TABLES) tables.clear();
+            bySchema = new HashMap<>();
+            tables.put(schema, bySchema);
+        }
+        TableId id = bySchema.get(table);
+        if (id == null) {
+            if (bySchema.size() >= MAX_TABLES) bySchema.clear();
+            id = new TableId(schema, table);
+            bySchema.put(table, id);
+        }
+        return id;
     }
 
     private static long offsetLsn(Map<String, ?> offset) {

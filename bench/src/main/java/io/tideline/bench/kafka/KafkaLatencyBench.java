@@ -25,6 +25,8 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class KafkaLatencyBench {
     private static final Duration STALL = Duration.ofSeconds(60);
+    /** How often a Kafka bulk run's end offset is read: it only decides when to stop, the rate comes from append times. */
+    private static final long END_OFFSET_POLL_MS = 250;
     private final BenchOptions options;
     private final BenchServices services;
 
@@ -202,7 +204,7 @@ public final class KafkaLatencyBench {
                 } catch (Exception e) {
                     throw new IllegalStateException("Cannot read the end offset of " + fixture.topic + ": " + e, e);
                 }
-            }, expected, timeout, path, null);
+            }, expected, timeout, path, null, END_OFFSET_POLL_MS);
         }
     }
 
@@ -233,6 +235,11 @@ public final class KafkaLatencyBench {
      */
     private static void await(LongSupplier distinct, long expected, Duration timeout, CapturePath path,
                               TopicReader reader) throws Exception {
+        await(distinct, expected, timeout, path, reader, 20);
+    }
+
+    private static void await(LongSupplier distinct, long expected, Duration timeout, CapturePath path,
+                              TopicReader reader, long pollMs) throws Exception {
         long now = System.nanoTime();
         long deadline = now + timeout.toNanos();
         long lastProgress = now;
@@ -242,7 +249,7 @@ public final class KafkaLatencyBench {
             if (reader != null) {
                 reader.check();
             }
-            Thread.sleep(20);
+            Thread.sleep(pollMs);
             now = System.nanoTime();
             long d = distinct.getAsLong();
             if (d > seen) {
