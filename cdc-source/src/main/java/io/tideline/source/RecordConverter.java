@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Sorts Debezium's records into data changes, transaction boundaries and the rest (heartbeats, logical
- *  decoding messages), and converts data changes into {@link Unstamped} changes free of Connect classes. Not
+ * decoding messages), and converts data changes into {@link Unstamped} changes free of Connect classes. Not
  * thread-safe: driven by the engine's handler thread (its caches).
  */
 final class RecordConverter {
