@@ -18,8 +18,9 @@ final class BenchOptions {
             "  --drain SECONDS     longest wait for the last rows after the load stops (default 60)",
             "  --bulk-rows N       rows of the bulk throughput run, 0 to skip it (default 1000000)",
             "  --bulk-tx-rows N    rows per bulk transaction (default 10000)",
-            "  --bulk-warmup-rows N  rows of a discarded bulk run before each measured one, to compile the path's"
-                    + " bulk code (default 200000; 0 skips it)",
+            "  --bulk-warmup-rows N  rows of a discarded bulk run per path before the measured ones, to compile the"
+                    + " path's bulk code (default 200000; 0 skips it)",
+            "  --bulk-rounds N     measured bulk runs per path, interleaved across paths; the median counts (default 3)",
             "  --paths LIST        comma list of tideline,baseline,floor,engine (default all)",
             "  --tideline-mode M   process (child JVM: tideline run --config) or inprocess (PipelineFactory);"
                     + " default inprocess",
@@ -35,6 +36,7 @@ final class BenchOptions {
     int bulkRows = 1_000_000;
     int bulkTxRows = 10_000;
     int bulkWarmupRows = 200_000;
+    int bulkRounds = 3;
     Set<String> paths = new LinkedHashSet<>(List.of("floor", "baseline", "engine", "tideline"));
     String tidelineMode = "inprocess";
     Map<String, String> tidelineOverrides = new LinkedHashMap<>();
@@ -61,6 +63,7 @@ final class BenchOptions {
                 case "--bulk-rows" -> o.bulkRows = nonNegative(k, v);
                 case "--bulk-tx-rows" -> o.bulkTxRows = positive(k, v);
                 case "--bulk-warmup-rows" -> o.bulkWarmupRows = nonNegative(k, v);
+                case "--bulk-rounds" -> o.bulkRounds = positive(k, v);
                 case "--paths" -> o.paths = paths(v);
                 case "--tideline-mode" -> o.tidelineMode = mode(v);
                 case "--tideline-set" -> {

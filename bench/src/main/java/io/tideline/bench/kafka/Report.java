@@ -13,8 +13,8 @@ final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%n## Postgres → Kafka: scheduled send → consumer receives%n%n"));
         sb.append(String.format(Locale.ROOT, "%d single-row tx/s, open loop, %d s warm-up excluded, %d s measured;"
-                        + " bulk: %,d rows in transactions of %,d, inserted before capture starts.%n%n",
-                o.rate, o.warmup.toSeconds(), o.duration.toSeconds(), o.bulkRows, o.bulkTxRows));
+                        + " bulk: %,d rows in transactions of %,d, inserted before capture starts, %d round(s) per path.%n%n",
+                o.rate, o.warmup.toSeconds(), o.duration.toSeconds(), o.bulkRows, o.bulkTxRows, o.bulkRounds));
         sb.append("| path | p50 | p99 | p99.9 | max | duplicates | missing | bulk rows/s |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (String key : List.of("tideline", "baseline", "floor", "engine")) {
@@ -60,10 +60,18 @@ final class Report {
                         .append('\n');
             }
         }
-        sb.append("\nBulk rows/s is measured from the first to the last row delivered — for Kafka paths the broker's"
+        for (PathResult r : results.values()) {
+            if (r.bulkRuns.size() > 1) {
+                sb.append("- bulk rows/s of each round, ").append(r.key).append(": ").append(r.bulkRuns.stream()
+                        .map(run -> String.format(Locale.ROOT, "%,.0f", run.rowsPerSecond()))
+                        .collect(java.util.stream.Collectors.joining(", "))).append('\n');
+            }
+        }
+        sb.append("\nBulk rows/s is the median of the rounds (missing rows and duplicates are summed over all of them),"
+                + " each measured from the first to the last row delivered — for Kafka paths the broker's"
                 + " append time (LogAppendTime) of the first and last record, with no consumer running while the path"
                 + " writes; for the engine alone, when its consumer was handed the row; in brackets, from the start"
-                + " of capture (includes start-up). Each bulk run follows a discarded warm-up bulk on the same path.\n");
+                + " of capture (includes start-up). Each path runs a discarded warm-up bulk first; the rounds then interleave the paths.\n");
         sb.append("\nLoad before: `").append(loadBefore).append("`  \nLoad after:  `").append(loadAfter).append("`\n");
         return sb.toString();
     }
