@@ -177,7 +177,7 @@ public final class DebeziumChangeSource implements ChangeSource {
     private final class Run implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
         private final ChangeHandler handler;
-        private final PositionStamper<SourceRecord> stamper;
+        private final PositionStamper<PendingChange> stamper;
         private final RecordConverter converter;
         private final Deque<AckMarker> markers = new ArrayDeque<>();
         private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -193,9 +193,9 @@ public final class DebeziumChangeSource implements ChangeSource {
             this.handler = handler;
             this.converter = new RecordConverter(new ValueConverter(new TypeConverter(), placeholder));
             this.stamper = new PositionStamper<>(
-                    (record, position, last) -> handler.onChange(converter.convert(record).stamp(position, last)),
+                    (change, position, last) -> handler.onChange(change.unstamped(converter).stamp(position, last)),
                     floor, new TransactionBuffer<>(settings.maxBufferedChanges, settings.stateDir.resolve(SPILL_DIR),
-                    new SourceRecordCodec()));
+                    new PendingChange.Codec(), change -> change.compact(converter)));
             this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
                     .using(OffsetCommitPolicy.always())
@@ -275,7 +275,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                     snapshotStarted = true;
                     LOG.info("Initial snapshot started at LSN {} ({})", c.snapshotLsn(), lsnText(c.snapshotLsn()));
                 }
-                Position p = stamper.snapshotRow(c.snapshotLsn(), c.lastOfSnapshot(), c.record());
+                Position p = stamper.snapshotRow(c.snapshotLsn(), c.lastOfSnapshot(), PendingChange.of(c.record()));
                 if (c.lastOfSnapshot()) {
                     LOG.info("Initial snapshot finished at LSN {}: last row at position {}", lsnText(c.snapshotLsn()), p);
                     if (p != null) {
@@ -283,7 +283,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                     }
                 }
             } else if (kind instanceof RecordConverter.Change c) {
-                stamper.change(c.record());
+                stamper.change(PendingChange.of(c.record()));
             } else if (kind instanceof RecordConverter.TransactionBegin) {
                 if (stamper.buffered() > 0) {
                     // Debezium restarted its task mid-transaction and sends the transaction again from its start.

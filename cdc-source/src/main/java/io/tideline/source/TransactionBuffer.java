@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The changes of the open transaction, in arrival order: the first {@code memoryLimit} in memory, the rest
@@ -35,12 +36,18 @@ final class TransactionBuffer<T> implements AutoCloseable {
     private final int memoryLimit;
     private final Path spillDir;
     private final Codec<T> codec;
+    private final UnaryOperator<T> keep;
     private final List<T> memory = new ArrayList<>();
     private Path spillFile;
     private DataOutputStream spill;
     private int spilled;
 
     TransactionBuffer(int memoryLimit, Path spillDir, Codec<T> codec) {
+        this(memoryLimit, spillDir, codec, UnaryOperator.identity());
+    }
+
+    /** {@code keep} turns a change into the form it is held in memory in (a spilled change is encoded as added). */
+    TransactionBuffer(int memoryLimit, Path spillDir, Codec<T> codec, UnaryOperator<T> keep) {
         if (memoryLimit < 1) {
             throw new IllegalArgumentException("Cannot buffer transactions: the in-memory limit is " + memoryLimit
                     + ". Use a positive number.");
@@ -48,11 +55,12 @@ final class TransactionBuffer<T> implements AutoCloseable {
         this.memoryLimit = memoryLimit;
         this.spillDir = spillDir;
         this.codec = codec;
+        this.keep = keep;
     }
 
     void add(T change) {
         if (memory.size() < memoryLimit) {
-            memory.add(change);
+            memory.add(keep.apply(change));
             return;
         }
         if (spillDir == null || codec == null) {
