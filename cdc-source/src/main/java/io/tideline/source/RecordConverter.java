@@ -44,7 +44,7 @@ final class RecordConverter {
     private static final int MAX_TABLES = 4096;
 
     private final ValueConverter values;
-    private final Map<String, Map<String, TableId>> tables = new HashMap<>();
+    private final Map<TableId, TableId> tables = new HashMap<>();
 
     RecordConverter(ValueConverter values) {
         this.values = values;
@@ -112,18 +112,11 @@ final class RecordConverter {
      * equality check on the change's table (routing, topic names, operators) is cheap on a shared instance.
      */
     private TableId tableId(String schema, String table) {
-        Map<String, TableId> bySchema = tables.get(schema);
-        if (bySchema == null) {
-            if (tables.size() >= MAX_TABLES) tables.clear();
-            bySchema = new HashMap<>();
-            tables.put(schema, bySchema);
-        }
-        TableId id = bySchema.get(table);
-        if (id == null) {
-            if (bySchema.size() >= MAX_TABLES) bySchema.clear();
-            id = new TableId(schema, table);
-            bySchema.put(table, id);
-        }
+        TableId id = new TableId(schema, table);
+        TableId shared = tables.get(id);
+        if (shared != null) return shared;
+        if (tables.size() >= MAX_TABLES) tables.clear();
+        tables.put(id, id);
         return id;
     }
 

@@ -137,10 +137,10 @@ public final class KafkaSink implements Sink {
         // a batch several times for a few µs of the writer's CPU per record, and spares the broker and every
         // consumer the bytes (bulk capture ran ~1.3x faster with it on a 2-core box; bench/README.md).
         c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // With one partition per table, a batch is all one request carries for it, and at most 5 are in flight:
-        // the default 16 KB holds ~8 Debezium JSON records with schema, which caps bulk capture at a few thousand
-        // rows/s. A larger batch adds no delay with linger.ms=0 (a batch goes as soon as the sender is free); the
-        // buffer holds a few of them per partition in flight.
+        // With one partition per table, a batch is all one request carries for it, and one request is in flight:
+        // the default 16 KB caps what gathers while a request is acknowledged at a few Debezium JSON records, which
+        // caps bulk capture at a few thousand rows/s. A larger batch adds no delay with linger.ms=0 (a batch goes
+        // as soon as the sender is free); the buffer holds several of them.
         c.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(BATCH_SIZE));
         c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(BUFFER_MEMORY));
         c.putAll(producerOverrides);
