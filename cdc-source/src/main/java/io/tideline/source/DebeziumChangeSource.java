@@ -57,6 +57,7 @@ public final class DebeziumChangeSource implements ChangeSource {
     private final Object ackLock = new Object();
 
     private volatile Run current;
+    private volatile ChunkedSnapshot lastSnapshot;
     private volatile Position acknowledged;
 
     private DebeziumChangeSource(Builder b) {
@@ -98,7 +99,16 @@ public final class DebeziumChangeSource implements ChangeSource {
             Position floor = lastAcknowledged();
             acknowledged = floor;
             String placeholder = properties.getProperty(EngineProperties.PLACEHOLDER, EngineProperties.DEFAULT_PLACEHOLDER);
-            run = new Run(handler, floor, placeholder);
+            ChunkedSnapshot snapshot;
+            try {
+                snapshot = ChunkedSnapshot.open(settings, properties, placeholder, floor, java.nio.file.Files.exists(offsetFile));
+            } catch (java.sql.SQLException | RuntimeException e) {
+                throw new IllegalStateException("Cannot capture changes from " + settings.hostname + ":" + settings.port
+                        + "/" + settings.database + " through slot '" + settings.slotName + "': " + describe(e, null)
+                        + ". Check that PostgreSQL is reachable, that wal_level=logical and that no other process uses"
+                        + " the slot.", e);
+            }
+            run = new Run(handler, floor, placeholder, snapshot);
             current = run;
             LOG.info("Starting capture of {}:{}/{} tables {} through slot '{}' and publication '{}' (snapshot.mode={}),"
                             + " resuming after position {}", settings.hostname, settings.port, settings.database,
@@ -106,12 +116,27 @@ public final class DebeziumChangeSource implements ChangeSource {
                     settings.publicationName, settings.snapshotMode, floor == null ? "(none)" : floor);
         }
         try {
+            run.snapshot.start();
             run.execute();
         } finally {
+            run.snapshot.close();
             synchronized (lifecycle) {
                 current = null;
+                lastSnapshot = run.snapshot;
             }
         }
+    }
+
+    /** Every captured table's snapshot progress (of the current run, or the last one). */
+    public List<SnapshotProgress> snapshotProgress() {
+        Run run = current;
+        ChunkedSnapshot s = run != null ? run.snapshot : lastSnapshot;
+        return s == null ? List.of() : s.progress();
+    }
+
+    /** Asks the running daemon (or the next start) to snapshot these {@code schema.table}s again. */
+    public static Path requestSnapshot(Path stateDir, List<String> tables) {
+        return new SnapshotRequests(stateDir).request(tables);
     }
 
     /** Spill files of a run that crashed: they hold no state (the transaction is replayed). */
@@ -139,24 +164,27 @@ public final class DebeziumChangeSource implements ChangeSource {
             if (target == null) {
                 return;
             }
-            long savesBefore = TidelineOffsetBackingStore.saves(offsetFile);
-            try {
-                run.commitUpTo(target);
-            } catch (RuntimeException e) {
-                if (run.stopRequested) {
-                    // Racing close(): the next run replays from the previous acknowledgement, which sinks fence.
-                    LOG.info("Acknowledgement of {} dropped: the source is stopping", target.position());
-                    return;
+            if (target.record() != null) {
+                long savesBefore = TidelineOffsetBackingStore.saves(offsetFile);
+                try {
+                    run.commitUpTo(target);
+                } catch (RuntimeException e) {
+                    if (run.stopRequested) {
+                        // Racing close(): the next run replays from the previous acknowledgement, which sinks fence.
+                        LOG.info("Acknowledgement of {} dropped: the source is stopping", target.position());
+                        return;
+                    }
+                    throw e;
                 }
-                throw e;
-            }
-            if (TidelineOffsetBackingStore.saves(offsetFile) == savesBefore) {
-                throw new IllegalStateException("Cannot acknowledge position " + target.position() + ": the offset"
-                        + " store " + offsetFile + " was not written (see Debezium's log above). The next"
-                        + " acknowledgement retries; until then the slot keeps the changes.");
+                if (TidelineOffsetBackingStore.saves(offsetFile) == savesBefore) {
+                    throw new IllegalStateException("Cannot acknowledge position " + target.position() + ": the offset"
+                            + " store " + offsetFile + " was not written (see Debezium's log above). The next"
+                            + " acknowledgement retries; until then the slot keeps the changes.");
+                }
             }
             ackFile.write(target.position());
             acknowledged = target.position();
+            run.snapshot.acknowledged(target.position());
             LOG.debug("Acknowledged position {}", target.position());
         }
     }
@@ -169,7 +197,11 @@ public final class DebeziumChangeSource implements ChangeSource {
         }
     }
 
-    /** One transaction's END marker (or the snapshot's last row) that acknowledging commits. */
+    /**
+     * The last change of a transaction or snapshot chunk, and the latest Debezium record (END marker or chunk
+     * watermark) at or before it whose offset acknowledging commits; null for a replayed chunk, which moves only
+     * Tideline's own acknowledged position.
+     */
     record AckMarker(Position position, RecordChangeEvent<SourceRecord> record) {
     }
 
@@ -187,10 +219,13 @@ public final class DebeziumChangeSource implements ChangeSource {
         private volatile Throwable failure;
         private volatile String failureMessage;
         private volatile RuntimeException handlerFailure;
-        private boolean snapshotStarted;
+        private final ChunkedSnapshot snapshot;
+        private final StreamGate gate;
 
-        Run(ChangeHandler handler, Position floor, String placeholder) {
+        Run(ChangeHandler handler, Position floor, String placeholder, ChunkedSnapshot snapshot) {
             this.handler = handler;
+            this.snapshot = snapshot;
+            this.gate = snapshot.gate();
             this.converter = new RecordConverter(new ValueConverter(new TypeConverter(), placeholder));
             this.stamper = new PositionStamper<>(
                     (change, position, last) -> handler.onChange(change.unstamped(converter).stamp(position, last)),
@@ -269,32 +304,50 @@ public final class DebeziumChangeSource implements ChangeSource {
         }
 
         private void handle(RecordChangeEvent<SourceRecord> event) throws InterruptedException {
-            RecordConverter.Kind kind = converter.classify(event.record());
-            if (kind instanceof RecordConverter.Change c && c.snapshot()) {
-                if (!snapshotStarted) {
-                    snapshotStarted = true;
-                    LOG.info("Initial snapshot started at LSN {} ({})", c.snapshotLsn(), lsnText(c.snapshotLsn()));
+            Throwable snapshotFailure = snapshot.failure();
+            if (snapshotFailure != null) {
+                throw new IllegalStateException("Cannot snapshot: " + snapshotFailure.getMessage() + ". The capture"
+                        + " restarts from the last acknowledged position and the snapshot resumes at its first"
+                        + " unacknowledged chunk.", snapshotFailure);
+            }
+            SourceRecord record = event.record();
+            RecordConverter.Kind kind = converter.classify(record);
+            if (kind instanceof RecordConverter.Change) {
+                io.tideline.api.TableId table = converter.table(record);
+                if (!gate.admits(table)) {
+                    return; // the table's snapshot holds this change already
                 }
-                Position p = stamper.snapshotRow(c.snapshotLsn(), c.lastOfSnapshot(), PendingChange.of(c.record()));
-                if (c.lastOfSnapshot()) {
-                    LOG.info("Initial snapshot finished at LSN {}: last row at position {}", lsnText(c.snapshotLsn()), p);
-                    if (p != null) {
-                        addMarker(new AckMarker(p, event));
-                    }
+                if (gate.watching(table)) {
+                    gate.touched(table, converter.touched(record, gate.keyed(table)));
                 }
-            } else if (kind instanceof RecordConverter.Change c) {
-                stamper.change(PendingChange.of(c.record()));
-            } else if (kind instanceof RecordConverter.TransactionBegin) {
+                stamper.change(PendingChange.of(record));
+            } else if (kind instanceof RecordConverter.TransactionBegin begin) {
                 if (stamper.buffered() > 0) {
                     // Debezium restarted its task mid-transaction and sends the transaction again from its start.
                     LOG.warn("Discarding {} buffered changes of a transaction that Debezium is sending again",
                             stamper.buffered());
                     stamper.discardOpenTransaction();
                 }
+                gate.begin(begin.xid());
             } else if (kind instanceof RecordConverter.TransactionEnd end) {
+                emit(gate.dueBefore(end.commitLsn()), null);
                 Position p = stamper.commit(end.commitLsn());
+                gate.committed(end.commitLsn());
                 if (p != null) {
                     addMarker(new AckMarker(p, event));
+                }
+            } else if (kind instanceof RecordConverter.Message m && StreamGate.PREFIX.equals(m.prefix())) {
+                emit(gate.onMessage(m.content(), m.lsn(), event), event);
+            }
+        }
+
+        /** Snapshot chunks at their watermark: each one unit, so a barrier never splits it. */
+        private void emit(List<StreamGate.Emission> chunks, RecordChangeEvent<SourceRecord> watermark) throws InterruptedException {
+            for (StreamGate.Emission e : chunks) {
+                if (e.rows().isEmpty()) continue;
+                Position p = stamper.chunk(e.lsn(), StreamGate.CHUNK_INDEX_BASE, e.rows().stream().map(PendingChange::converted).toList());
+                if (p != null) {
+                    addMarker(new AckMarker(p, e.marker() != null ? watermark : null));
                 }
             }
         }
@@ -308,12 +361,14 @@ public final class DebeziumChangeSource implements ChangeSource {
         /** Removes every marker at or before {@code durable}; returns the last one removed, or null. */
         AckMarker takeMarkersUpTo(Position durable) {
             AckMarker last = null;
+            RecordChangeEvent<SourceRecord> record = null;
             synchronized (markers) {
                 while (!markers.isEmpty() && markers.peekFirst().position().isAtOrBefore(durable)) {
                     last = markers.pollFirst();
+                    if (last.record() != null) record = last.record();
                 }
             }
-            return last;
+            return last == null ? null : new AckMarker(last.position(), record);
         }
 
         void commitUpTo(AckMarker marker) throws InterruptedException {
@@ -392,6 +447,8 @@ public final class DebeziumChangeSource implements ChangeSource {
         Map<String, String> debeziumProperties = Map.of();
         String name = "tideline";
         int maxBufferedChanges = 100_000;
+        int snapshotThreads = Runtime.getRuntime().availableProcessors();
+        int snapshotChunkRows = 8192;
 
         private Builder() {
         }
@@ -433,6 +490,12 @@ public final class DebeziumChangeSource implements ChangeSource {
          */
         public Builder maxBufferedChanges(int max) { this.maxBufferedChanges = max; return this; }
 
+        /** Connections reading snapshot chunks at once (default: the core count). */
+        public Builder snapshotThreads(int threads) { this.snapshotThreads = threads; return this; }
+
+        /** Rows per snapshot chunk (default 8192): the unit of progress, of memory per reader and of a restart. */
+        public Builder snapshotChunkRows(int rows) { this.snapshotChunkRows = rows; return this; }
+
         public DebeziumChangeSource build() {
             require(hostname, "hostname");
             require(user, "user");
@@ -451,6 +514,10 @@ public final class DebeziumChangeSource implements ChangeSource {
             if (maxBufferedChanges < 1) {
                 throw new IllegalArgumentException("Cannot build source: maxBufferedChanges is " + maxBufferedChanges
                         + ". Use a positive number.");
+            }
+            if (snapshotThreads < 1 || snapshotChunkRows < 1) {
+                throw new IllegalArgumentException("Cannot build source: snapshotThreads " + snapshotThreads
+                        + " and snapshotChunkRows " + snapshotChunkRows + " must be positive.");
             }
             if (port <= 0 || port > 65535) {
                 throw new IllegalArgumentException("Cannot build source: port " + port + " is out of range. Use 1-65535.");

@@ -67,12 +67,19 @@ final class EngineProperties {
         p.put("database.dbname", b.database);
         p.put("slot.name", b.slotName);
         p.put("publication.name", b.publicationName);
-        p.put("snapshot.mode", b.snapshotMode);
+        // Tideline takes snapshots itself, in chunks beside the stream (see ChunkedSnapshot): Debezium only streams.
+        p.put("snapshot.mode", "no_data");
+        p.put("message.prefix.include.list", StreamGate.PREFIX);
         if (!b.tableIncludeList.isEmpty()) {
             p.put("table.include.list", includeList(b.tableIncludeList));
         }
         p.put(TidelineOffsetBackingStore.FILE_PROPERTY, offsetFile.toString());
         p.putAll(b.debeziumProperties);
+        if (!"no_data".equals(p.get("snapshot.mode"))) {
+            throw new IllegalArgumentException("Cannot configure the source: snapshot.mode=" + p.get("snapshot.mode")
+                    + " but Tideline takes snapshots itself, in chunks beside the stream. Remove the override and set"
+                    + " tideline.source.snapshot.mode instead.");
+        }
         if (!"true".equalsIgnoreCase(p.get(TRANSACTION_METADATA))) {
             throw new IllegalArgumentException("Cannot configure the source: " + TRANSACTION_METADATA + "="
                     + p.get(TRANSACTION_METADATA) + " but Tideline positions changes by their transaction's commit"

@@ -22,6 +22,11 @@ final class PendingChange {
         return new PendingChange(record, null);
     }
 
+    /** A change converted elsewhere (a snapshot chunk row). */
+    static PendingChange converted(Unstamped change) {
+        return new PendingChange(null, change);
+    }
+
     /** The same change in its converted form only; what the transaction buffer keeps in memory. */
     PendingChange compact(RecordConverter converter) {
         return converted != null ? this : new PendingChange(null, converter.convert(raw));

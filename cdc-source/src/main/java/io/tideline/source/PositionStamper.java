@@ -57,6 +57,19 @@ final class PositionStamper<T> {
         return emitIfNew(row, p, last) ? p : null;
     }
 
+    /**
+     * Rows of a snapshot chunk emitted at {@code lsn}, indexes from {@code firstIndex}, the last one flagged as
+     * ending its unit. Returns the position of the last row emitted, or null.
+     */
+    Position chunk(long lsn, long firstIndex, java.util.List<T> rows) throws InterruptedException {
+        Position last = null;
+        for (int i = 0; i < rows.size(); i++) {
+            Position p = new Position(lsn, firstIndex + i);
+            if (emitIfNew(rows.get(i), p, i == rows.size() - 1)) last = p;
+        }
+        return last;
+    }
+
     /** A streamed change of the open transaction; held until {@link #commit}. */
     void change(T change) {
         transaction.add(change);

@@ -1,6 +1,7 @@
 package io.tideline.source;
 
 import io.tideline.api.Op;
+import io.tideline.api.Row;
 import io.tideline.api.TableId;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -17,7 +18,7 @@ import java.util.Map;
 final class RecordConverter {
 
     /** What a record is to the position logic. */
-    sealed interface Kind permits Change, TransactionBegin, TransactionEnd, Ignored {
+    sealed interface Kind permits Change, TransactionBegin, TransactionEnd, Message, Ignored {
     }
 
     /**
@@ -27,8 +28,12 @@ final class RecordConverter {
     record Change(SourceRecord record, boolean snapshot, boolean lastOfSnapshot, long snapshotLsn) implements Kind {
     }
 
-    /** The BEGIN marker of a streamed transaction (sent just before its first change). */
-    record TransactionBegin() implements Kind {
+    /** The BEGIN marker of a streamed transaction (sent just before its first change); -1 when it has no id. */
+    record TransactionBegin(long xid) implements Kind {
+    }
+
+    /** A logical decoding message (not inside a transaction: Tideline's watermarks) at {@code lsn}. */
+    record Message(String prefix, String content, long lsn) implements Kind {
     }
 
     /** The END marker of a streamed transaction, whose offset carries that transaction's commit LSN. */
@@ -57,7 +62,7 @@ final class RecordConverter {
         }
         if (schema.name().endsWith(TRANSACTION_SCHEMA_SUFFIX)) {
             if ("BEGIN".equals(value.getString("status"))) {
-                return new TransactionBegin();
+                return new TransactionBegin(xid(value.getString("id")));
             }
             Object lsn = record.sourceOffset() == null ? null : record.sourceOffset().get(OFFSET_COMMIT_LSN);
             if (!(lsn instanceof Number n)) {
@@ -66,6 +71,9 @@ final class RecordConverter {
                         + ". Check that the connector is Debezium's PostgreSQL connector.");
             }
             return new TransactionEnd(n.longValue());
+        }
+        if (schema.field("message") != null && schema.field("source") != null && "m".equals(value.getString("op"))) {
+            return message(value);
         }
         if (schema.field("op") == null || schema.field("source") == null || !isRowOp(value.getString("op"))) {
             // Logical decoding messages (op "m") and anything else that is not a row change.
@@ -84,6 +92,52 @@ final class RecordConverter {
             lsn = offsetLsn(record.sourceOffset());
         }
         return new Change(record, true, "last".equals(source.getString("snapshot")), lsn);
+    }
+
+    private static Message message(Struct value) {
+        Struct m = value.getStruct("message");
+        Object content = m.get("content");
+        byte[] bytes = content instanceof byte[] b ? b
+                : content instanceof java.nio.ByteBuffer bb ? bytes(bb) : new byte[0];
+        Long lsn = value.getStruct("source").getInt64("lsn");
+        return new Message(m.getString("prefix"), new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
+                lsn == null ? -1 : lsn);
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** Debezium's transaction id is {@code <xid>} or {@code <xid>:<lsn>}. */
+    static long xid(String id) {
+        if (id == null || id.isEmpty()) return -1;
+        int colon = id.indexOf(':');
+        try {
+            return Long.parseLong(colon < 0 ? id : id.substring(0, colon));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The table a data change belongs to. */
+    TableId table(SourceRecord record) {
+        Struct source = ((Struct) record.value()).getStruct("source");
+        return tableId(source.getString("schema"), source.getString("table"));
+    }
+
+    /**
+     * What a chunk window compares: the change's key for a keyed table; for a table without a key, the old row image
+     * (null for an insert, whose new row no chunk can hold: chunks keep only rows older than their table's base).
+     */
+    RowKey touched(SourceRecord record, boolean keyed) {
+        if (keyed) {
+            Row key = record.key() instanceof Struct k ? values.row(k) : null;
+            return key == null ? null : RowKey.of(key);
+        }
+        Row before = values.row(((Struct) record.value()).getStruct("before"));
+        return before == null ? null : RowKey.of(before);
     }
 
     private static boolean isRowOp(String op) {
@@ -129,3 +183,4 @@ final class RecordConverter {
                 + offset + " has an LSN. Check that the connector is Debezium's PostgreSQL connector.");
     }
 }
+

@@ -217,7 +217,7 @@ class DebeziumChangeSourceIT {
     }
 
     @Test
-    void initialSnapshotIsOneTransactionAtItsLsnAndStreamingFollowsAfterIt() throws Exception {
+    void initialSnapshotArrivesAsOneChunkAtItsWatermarkAndStreamingFollowsAfterIt() throws Exception {
         sql("CREATE TABLE snap (id int PRIMARY KEY, v text)",
                 "INSERT INTO snap VALUES (1, 'one'), (2, 'two'), (3, 'three')");
         ChangeEvent streamed;
@@ -225,10 +225,12 @@ class DebeziumChangeSourceIT {
             List<ChangeEvent> snapshot = c.take(3, WAIT);
             assertTrue(snapshot.stream().allMatch(x -> x.op() == Op.READ));
             long lsn = snapshot.get(0).position().commitLsn();
-            assertEquals(List.of(new Position(lsn, 0), new Position(lsn, 1), new Position(lsn, 2)),
+            long base = StreamGate.CHUNK_INDEX_BASE;
+            assertEquals(List.of(new Position(lsn, base), new Position(lsn, base + 1), new Position(lsn, base + 2)),
                     snapshot.stream().map(ChangeEvent::position).toList());
             assertEquals(List.of(false, false, true), snapshot.stream().map(ChangeEvent::lastInTransaction).toList());
-            assertEquals(List.of(1, 2, 3), snapshot.stream().map(x -> x.after().get("id")).toList());
+            assertEquals(List.of(1, 2, 3), snapshot.stream().map(x -> x.after().get("id")).sorted().toList());
+            assertEquals("incremental", snapshot.get(0).source().get("snapshot"));
 
             sql("INSERT INTO snap VALUES (4, 'four')");
             streamed = c.take(1, WAIT).get(0);
