@@ -32,7 +32,7 @@ final class Snapshotter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
     private static final long PROGRESS_EVERY_MS = 5_000;
-    private static final long BASE_WAIT_MS = 10_000;
+    private static final long BASE_WAIT_MAX_MS = 10_000;
 
     private final String jdbcUrl;
     private final Properties jdbcProperties;
@@ -234,6 +234,7 @@ final class Snapshotter implements AutoCloseable {
 
     private void takeBase(Connection c, TableId table) throws Exception {
         long started = System.currentTimeMillis();
+        long wait = 500; // a watermark written before the slot existed never arrives: ask again soon
         for (int attempt = 1; !stopped; attempt++) {
             StreamGate.BaseRequest req = gate.requestBase(table);
             try (PreparedStatement st = c.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
@@ -246,7 +247,8 @@ final class Snapshotter implements AutoCloseable {
                 rs.next();
                 req.taken(PgSnapshot.parse(rs.getString(1)), rs.getLong(2));
             }
-            String why = req.await(BASE_WAIT_MS);
+            String why = req.await(wait);
+            wait = Math.min(BASE_WAIT_MAX_MS, wait * 2);
             if (why == null) return;
             if (System.currentTimeMillis() - started > 60_000) {
                 LOG.warn("Base of {} not taken yet (attempt {}): {}", table, attempt, why);

@@ -100,10 +100,11 @@ record TableLayout(TableId table, List<String> columns, List<String> keyColumns,
             long to = from + pagesPerChunk;
             return to >= pages ? null : List.of(Long.toString(to));
         }
+        // Aliased: ORDER BY on an output column named like the key would sort the text casts, not the keys.
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < keyColumns.size(); i++) {
             if (i > 0) sql.append(", ");
-            sql.append(quote(keyColumns.get(i))).append("::text");
+            sql.append(quote(keyColumns.get(i))).append("::text AS tideline_k").append(i);
         }
         sql.append(" FROM ").append(qualified());
         if (lower != null) sql.append(" WHERE ").append(keyTuple()).append(" > ").append(literalTuple(lower));
@@ -123,7 +124,8 @@ record TableLayout(TableId table, List<String> columns, List<String> keyColumns,
 
     /** Heap pages per chunk for a table without a key, so a chunk holds about {@code rows} rows. */
     long pagesPerChunk(int rows) {
-        if (pages <= 0 || estimatedRows <= 0) return Math.max(1, pages);
+        if (pages <= 0) return 1;
+        if (estimatedRows <= 0) return Math.max(1, rows / 60); // never analyzed: assume ~60 rows per 8 KiB page
         double perPage = Math.max(1.0, (double) estimatedRows / pages);
         return Math.max(1, (long) (rows / perPage));
     }

@@ -48,6 +48,13 @@ final class Capture implements AutoCloseable {
         return out;
     }
 
+    /** The next event, or null when none arrives within {@code millis}; fails when the source failed. */
+    ChangeEvent poll(long millis) throws InterruptedException {
+        ChangeEvent e = events.poll(millis, TimeUnit.MILLISECONDS);
+        if (e == null && failure.get() != null) throw new AssertionError("The source failed", failure.get());
+        return e;
+    }
+
     /** Asserts that nothing more arrives within {@code quiet}. */
     void assertNothingMore(Duration quiet) throws InterruptedException {
         ChangeEvent e = events.poll(quiet.toMillis(), TimeUnit.MILLISECONDS);
