@@ -14,6 +14,8 @@ public final class TidelineConfigDef {
     public static final String SOURCE_PUBLICATION_NAME = "tideline.source.publication.name";
     public static final String SOURCE_TABLE_INCLUDE_LIST = "tideline.source.table.include.list";
     public static final String SOURCE_SNAPSHOT_MODE = "tideline.source.snapshot.mode";
+    public static final String SOURCE_SNAPSHOT_THREADS = "tideline.source.snapshot.threads";
+    public static final String SOURCE_SNAPSHOT_CHUNK_ROWS = "tideline.source.snapshot.chunk.rows";
     public static final String SOURCE_DEBEZIUM_PREFIX = "tideline.source.debezium.";
 
     public static final String RUNTIME_EPOCH_DURATION = "tideline.runtime.epoch.duration";
@@ -99,8 +101,17 @@ public final class TidelineConfigDef {
                 .doc("Comma-separated schema.table names to capture. Empty captures every table.").build());
         def.define(ConfigKey.builder(SOURCE_SNAPSHOT_MODE, ConfigType.ENUM).defaultValue("initial").group(g)
                 .allowedValues("initial", "no_data")
-                .doc("initial: copy the existing rows first, then stream changes; no_data: stream changes only.")
+                .doc("initial: snapshot the existing rows of every captured table (and of tables added to the include"
+                        + " list later), in chunks beside the stream; no_data: stream changes only.")
                 .build());
+        def.define(ConfigKey.builder(SOURCE_SNAPSHOT_THREADS, ConfigType.INT)
+                .defaultValue(() -> Integer.toString(Runtime.getRuntime().availableProcessors()), "number of cores")
+                .group(g).validator(Validators.atLeast(1))
+                .doc("Connections reading snapshot chunks at once. At most twice as many chunks are held in memory.")
+                .build());
+        def.define(ConfigKey.builder(SOURCE_SNAPSHOT_CHUNK_ROWS, ConfigType.INT).defaultValue("8192").group(g)
+                .validator(Validators.atLeast(1))
+                .doc("Rows per snapshot chunk: the unit a restart resumes at and of memory per reader.").build());
         def.passThrough(SOURCE_DEBEZIUM_PREFIX, "Debezium PostgreSQL connector",
                 "Passed to Debezium without the prefix, e.g. tideline.source.debezium.poll.interval.ms=1.");
     }

@@ -33,7 +33,7 @@ public final class Daemon {
     private Metrics metrics;
     private HttpEndpoints http;
     private MetricsLog metricsLog;
-    private Pipeline pipeline;
+    private volatile Pipeline pipeline;
     private Thread pipelineThread;
     private boolean stopped;
 
@@ -174,7 +174,9 @@ public final class Daemon {
     HttpEndpoints.Health health() {
         long uptime = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt);
         Throwable f = failure;
-        return new HttpEndpoints.Health(state, f == null ? null : describe(f), uptime);
+        Pipeline p = pipeline;
+        java.util.List<String> notReady = p == null ? java.util.List.of() : p.notReadyReasons();
+        return new HttpEndpoints.Health(state, f == null ? null : describe(f), uptime, notReady);
     }
 
     static String describe(Throwable t) {

@@ -18,8 +18,18 @@ final class HttpEndpoints implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    /** Health as seen by the endpoint: the state and, when failed, why. */
-    record Health(PipelineState state, String error, long uptimeSeconds) {
+    /**
+     * Health as seen by the endpoint: the state and, when failed, why; {@code notReady} lists what keeps a healthy
+     * pipeline from being ready (a snapshot still running, ...).
+     */
+    record Health(PipelineState state, String error, long uptimeSeconds, java.util.List<String> notReady) {
+        Health(PipelineState state, String error, long uptimeSeconds) {
+            this(state, error, uptimeSeconds, java.util.List.of());
+        }
+
+        boolean ready() {
+            return state == PipelineState.RUNNING && notReady.isEmpty();
+        }
     }
 
     HttpEndpoints(String host, int port, Supplier<Health> health, PrometheusMeterRegistry registry) throws IOException {
@@ -33,6 +43,15 @@ final class HttpEndpoints implements AutoCloseable {
         server.createContext("/health", exchange -> handle(exchange, () -> {
             Health h = health.get();
             return new Response(h.state().healthy() ? 200 : 503, "application/json", json(h));
+        }));
+        // Exact paths: the JDK server matches contexts by prefix, so /health/ready must not fall into /health.
+        server.createContext("/health/live", exchange -> handle(exchange, () -> {
+            Health h = health.get();
+            return new Response(h.state().healthy() ? 200 : 503, "application/json", json(h));
+        }));
+        server.createContext("/health/ready", exchange -> handle(exchange, () -> {
+            Health h = health.get();
+            return new Response(h.ready() ? 200 : 503, "application/json", readyJson(h));
         }));
         server.createContext("/metrics", exchange -> handle(exchange,
                 () -> new Response(200, PROMETHEUS_TEXT, registry.scrape())));
@@ -77,6 +96,19 @@ final class HttpEndpoints implements AutoCloseable {
             sb.append(",\"error\":\"").append(escape(h.error())).append('"');
         }
         return sb.append('}').toString();
+    }
+
+    static String readyJson(Health h) {
+        StringBuilder sb = new StringBuilder("{\"status\":\"").append(h.ready() ? "READY" : "NOT_READY")
+                .append("\",\"pipeline\":\"").append(h.state()).append("\",\"reasons\":[");
+        java.util.List<String> reasons = new java.util.ArrayList<>(h.notReady());
+        if (h.state() != PipelineState.RUNNING) reasons.add(0, "pipeline " + h.state());
+        if (h.error() != null) reasons.add(h.error());
+        for (int i = 0; i < reasons.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append('"').append(escape(reasons.get(i))).append('"');
+        }
+        return sb.append("]}").toString();
     }
 
     private static String escape(String s) {

@@ -7,4 +7,9 @@ public interface Pipeline {
 
     /** Asks {@link #run()} to finish; may be called from any thread, more than once. */
     void stop();
+
+    /** Why the pipeline, though running, is not ready yet (e.g. a snapshot in progress); empty when ready. */
+    default java.util.List<String> notReadyReasons() {
+        return java.util.List.of();
+    }
 }

@@ -44,7 +44,9 @@ public final class PipelineFactory {
         List<Sink> sinks = new ArrayList<>();
         try {
             PausePoints pauses = PausePoints.fromEnvironment(System.getenv());
-            ChangeSource source = Wiring.pausing(source(config, stateDir), pauses);
+            DebeziumChangeSource capture = source(config, stateDir);
+            SnapshotMetrics snapshots = new SnapshotMetrics(capture::snapshotProgress, registry);
+            ChangeSource source = Wiring.pausing(capture, pauses);
             if (config.getBoolean(KAFKA_ENABLED)) sinks.add(Wiring.pausing(kafka(config, registry), pauses));
             if (config.getBoolean(ICEBERG_ENABLED)) sinks.add(Wiring.pausing(iceberg(config, registry), pauses));
             EpochRuntime.Builder runtime = EpochRuntime.builder()
@@ -61,7 +63,7 @@ public final class PipelineFactory {
             EpochRuntime rt = runtime.build();
             LOG.info("Pipeline ready: state dir {}, sinks {}, last committed position {}", stateDir,
                     sinks.stream().map(Sink::name).toList(), rt.lastCommitted().map(Object::toString).orElse("none"));
-            return new RuntimePipeline(rt, source, sinks, ledger);
+            return new RuntimePipeline(rt, source, sinks, ledger, snapshots);
         } catch (Exception | Error e) {
             Wiring.closeQuietly(sinks);
             ledger.close();
@@ -69,7 +71,7 @@ public final class PipelineFactory {
         }
     }
 
-    private static ChangeSource source(TidelineConfig config, Path stateDir) {
+    private static DebeziumChangeSource source(TidelineConfig config, Path stateDir) {
         return DebeziumChangeSource.builder()
                 .hostname(config.getString(SOURCE_HOSTNAME))
                 .port(config.getInt(SOURCE_PORT))
@@ -80,6 +82,8 @@ public final class PipelineFactory {
                 .publicationName(config.getString(SOURCE_PUBLICATION_NAME))
                 .tableIncludeList(config.getList(SOURCE_TABLE_INCLUDE_LIST))
                 .snapshotMode(config.getString(SOURCE_SNAPSHOT_MODE))
+                .snapshotThreads(config.getInt(SOURCE_SNAPSHOT_THREADS))
+                .snapshotChunkRows(config.getInt(SOURCE_SNAPSHOT_CHUNK_ROWS))
                 .stateDir(stateDir)
                 .debeziumProperties(config.withPrefix(SOURCE_DEBEZIUM_PREFIX))
                 .build();
@@ -118,8 +122,10 @@ public final class PipelineFactory {
         private final ChangeSource source;
         private final List<Sink> sinks;
         private final EpochLedger ledger;
+        private final SnapshotMetrics snapshots;
 
-        RuntimePipeline(EpochRuntime runtime, ChangeSource source, List<Sink> sinks, EpochLedger ledger) {
+        RuntimePipeline(EpochRuntime runtime, ChangeSource source, List<Sink> sinks, EpochLedger ledger, SnapshotMetrics snapshots) {
+            this.snapshots = snapshots;
             this.runtime = runtime;
             this.source = source;
             this.sinks = sinks;
@@ -140,6 +146,11 @@ public final class PipelineFactory {
         @Override
         public void stop() {
             runtime.stop();
+        }
+
+        @Override
+        public List<String> notReadyReasons() {
+            return snapshots.notReady();
         }
     }
 }
