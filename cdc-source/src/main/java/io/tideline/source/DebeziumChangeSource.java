@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +102,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                 snapshot = ChunkedSnapshot.open(settings, properties, placeholder, floor, java.nio.file.Files.exists(offsetFile));
             } catch (java.sql.SQLException | RuntimeException e) {
                 throw new IllegalStateException("Cannot capture changes from " + settings.hostname + ":" + settings.port
-                        + "/" + settings.database + " through slot '" + settings.slotName + "': " + describe(e, null)
+                        + "/" + settings.database + " through slot '" + settings.slotName + "': " + Failures.describe(e, null)
                         + ". Check that PostgreSQL is reachable, that wal_level=logical and that no other process uses"
                         + " the slot.", e);
             }
@@ -160,7 +158,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                 LOG.debug("Ignoring acknowledgement of {}: the source is not running", durable);
                 return;
             }
-            AckMarker target = run.takeMarkersUpTo(durable);
+            AckMarkers.Marker<RecordChangeEvent<SourceRecord>> target = run.markers.takeUpTo(durable);
             if (target == null) {
                 return;
             }
@@ -197,13 +195,6 @@ public final class DebeziumChangeSource implements ChangeSource {
         }
     }
 
-    /**
-     * The last change of a transaction or snapshot chunk, and the latest Debezium record (END marker or chunk
-     * watermark) at or before it whose offset acknowledging commits; null for a replayed chunk, which moves only
-     * Tideline's own acknowledged position.
-     */
-    record AckMarker(Position position, RecordChangeEvent<SourceRecord> record) {
-    }
 
     /** The state of one {@link #run} call: one engine, its committer, what awaits acknowledgement. */
     private final class Run implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
@@ -211,7 +202,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         private final ChangeHandler handler;
         private final PositionStamper<PendingChange> stamper;
         private final RecordConverter converter;
-        private final Deque<AckMarker> markers = new ArrayDeque<>();
+        private final AckMarkers<RecordChangeEvent<SourceRecord>> markers = new AckMarkers<>();
         private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
         private volatile DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
         private volatile boolean stopRequested;
@@ -262,7 +253,7 @@ public final class DebeziumChangeSource implements ChangeSource {
             if (failure != null || failureMessage != null) {
                 throw new IllegalStateException("Cannot capture changes from " + settings.hostname + ":" + settings.port
                         + "/" + settings.database + " through slot '" + settings.slotName + "': "
-                        + describe(failure, failureMessage) + ". Check that PostgreSQL is reachable, that"
+                        + Failures.describe(failure, failureMessage) + ". Check that PostgreSQL is reachable, that"
                         + " wal_level=logical and that no other process uses the slot.", failure);
             }
             if (!stopRequested) {
@@ -334,7 +325,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                 Position p = stamper.commit(end.commitLsn());
                 gate.committed(end.commitLsn());
                 if (p != null) {
-                    addMarker(new AckMarker(p, event));
+                    markers.add(p, event);
                 }
             } else if (kind instanceof RecordConverter.Message m && StreamGate.PREFIX.equals(m.prefix())) {
                 emit(gate.onMessage(m.content(), m.lsn(), event), event);
@@ -347,31 +338,12 @@ public final class DebeziumChangeSource implements ChangeSource {
                 if (e.rows().isEmpty()) continue;
                 Position p = stamper.chunk(e.lsn(), StreamGate.CHUNK_INDEX_BASE, e.rows().stream().map(PendingChange::converted).toList());
                 if (p != null) {
-                    addMarker(new AckMarker(p, e.marker() != null ? watermark : null));
+                    markers.add(p, e.marker() != null ? watermark : null);
                 }
             }
         }
 
-        private void addMarker(AckMarker marker) {
-            synchronized (markers) {
-                markers.addLast(marker);
-            }
-        }
-
-        /** Removes every marker at or before {@code durable}; returns the last one removed, or null. */
-        AckMarker takeMarkersUpTo(Position durable) {
-            AckMarker last = null;
-            RecordChangeEvent<SourceRecord> record = null;
-            synchronized (markers) {
-                while (!markers.isEmpty() && markers.peekFirst().position().isAtOrBefore(durable)) {
-                    last = markers.pollFirst();
-                    if (last.record() != null) record = last.record();
-                }
-            }
-            return last == null ? null : new AckMarker(last.position(), record);
-        }
-
-        void commitUpTo(AckMarker marker) throws InterruptedException {
+        void commitUpTo(AckMarkers.Marker<RecordChangeEvent<SourceRecord>> marker) throws InterruptedException {
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> c = committer;
             if (c == null || !inRun) {
                 throw new IllegalStateException("Cannot acknowledge position " + marker.position()
@@ -402,27 +374,6 @@ public final class DebeziumChangeSource implements ChangeSource {
                 }
             }
         }
-    }
-
-    private static String describe(Throwable t, String message) {
-        StringBuilder sb = new StringBuilder(message == null ? "" : message);
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = c.getMessage();
-            if (m != null && !sb.toString().contains(m)) {
-                if (sb.length() > 0) sb.append(": ");
-                sb.append(m);
-            }
-            if (c.getCause() == c) break;
-        }
-        String text = sb.toString().strip();
-        while (text.endsWith(".")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return text.isEmpty() ? "unknown error" : text;
-    }
-
-    static String lsnText(long lsn) {
-        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
     }
 
     /** Carries an exception of ours through Debezium so run() rethrows it as it was. */

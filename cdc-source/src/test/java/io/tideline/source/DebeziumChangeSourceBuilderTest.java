@@ -30,8 +30,17 @@ class DebeziumChangeSourceBuilderTest {
         assertEquals("tideline", p.get("slot.name"));
         assertEquals("tideline", p.get("publication.name"));
         assertEquals("tideline", p.get("topic.prefix"));
-        assertEquals("initial", p.get("snapshot.mode"));
+        assertEquals("no_data", p.get("snapshot.mode"), "Debezium only streams: Tideline takes snapshots in chunks");
+        assertEquals("tideline", p.get("message.prefix.include.list"), "only Tideline's watermarks come through");
         assertEquals(".*", p.get("column.propagate.source.type"));
+    }
+
+    @Test
+    void aDebeziumSnapshotModeOverrideIsRefusedWithTheKeyNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> base().debeziumProperties(java.util.Map.of("snapshot.mode", "initial")).build());
+        assertTrue(e.getMessage().contains("snapshot.mode=initial"), e.getMessage());
+        assertTrue(e.getMessage().contains("tideline.source.snapshot.mode"), e.getMessage());
     }
 
     @Test

@@ -29,6 +29,7 @@ final class KafkaLedger implements AutoCloseable {
     private final List<TopicPartition> partitions = new ArrayList<>();
     final Map<String, List<String>> changesPerKey = new HashMap<>();
     final Map<Long, Long> seqByCommitLsn = new HashMap<>();
+    private int snapshotRecords;
     final Map<Long, Integer> recordsByCommitLsn = new HashMap<>();
     final List<String> violations = new ArrayList<>();
     private final Map<TopicPartition, Position> lastPosition = new HashMap<>();
@@ -89,8 +90,13 @@ final class KafkaLedger implements AutoCloseable {
             lastWasDelete.put(tp, op.equals("d"));
             String change = op.equals("d") ? "d" : op + ":" + payload.path("after").path("tx_seq").asLong();
             changesPerKey.computeIfAbsent(table + ":" + id, k -> new ArrayList<>()).add(change);
-            recordsByCommitLsn.merge(pos.commitLsn(), 1, Integer::sum);
-            if (table.equals("ticks")) seqByCommitLsn.put(pos.commitLsn(), payload.path("after").path("tx_seq").asLong());
+            if (op.equals("r")) {
+                // the snapshot (sequence 0) arrives in chunks, each at its own watermark LSN
+                snapshotRecords++;
+            } else {
+                recordsByCommitLsn.merge(pos.commitLsn(), 1, Integer::sum);
+                if (table.equals("ticks")) seqByCommitLsn.put(pos.commitLsn(), payload.path("after").path("tx_seq").asLong());
+            }
         } catch (Exception e) {
             violations.add(tp + "@" + r.offset() + ": unreadable record: " + e);
         }
@@ -100,6 +106,7 @@ final class KafkaLedger implements AutoCloseable {
     Map<Long, Integer> recordsPerSeq() {
         Map<Long, Integer> out = new HashMap<>();
         seqByCommitLsn.forEach((lsn, seq) -> out.put(seq, recordsByCommitLsn.getOrDefault(lsn, 0)));
+        if (snapshotRecords > 0) out.put(0L, snapshotRecords);
         return out;
     }
 

@@ -1,0 +1,556 @@
+package io.tideline.bench.kafka;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tideline.config.TidelineConfig;
+import io.tideline.daemon.Pipeline;
+import io.tideline.daemon.PipelineFactory;
+import java.io.OutputStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Issue 10's snapshot benchmark: one table (pgbench_accounts' shape, {@code --rows}, 2M by default) read by every
+ * path in turn, each on a fresh slot and topic, and a table of rows/s with ratios measured in the same run:
+ * <ul>
+ *   <li>floor: one connection's {@code COPY (SELECT * FROM t) TO STDOUT}, counted and dropped;</li>
+ *   <li>Debezium: the embedded engine's blocking initial snapshot with its default settings, JSON with schemas, into a
+ *       default KafkaProducer (a batch is marked processed once its sends are acknowledged);</li>
+ *   <li>Tideline → Kafka, Tideline → Iceberg, and Tideline → Kafka while a pgbench-like load updates the table.</li>
+ * </ul>
+ * Kafka rows/s run from the start of capture to the broker's append time of the last snapshot record (topics use
+ * {@code LogAppendTime}); Iceberg's to the commit that made the table hold every row. CPU per row of each thread
+ * group of the bench JVM is printed for the Tideline paths (PostgreSQL and the broker run in their own processes).
+ */
+public final class SnapshotBench {
+
+    private final BenchServices services;
+    private final int rows;
+    private final int loadRate;
+    private final Map<String, String> tidelineSettings;
+    private final List<String[]> results = new ArrayList<>();
+    private final List<String> cpuReports = new ArrayList<>();
+
+    private SnapshotBench(BenchServices services, int rows, int loadRate, Map<String, String> tidelineSettings) {
+        this.services = services;
+        this.rows = rows;
+        this.loadRate = loadRate;
+        this.tidelineSettings = tidelineSettings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = 2_000_000;
+        int loadRate = 200;
+        String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load";
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> passOn = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", ""));
+                case "--load-rate" -> loadRate = Integer.parseInt(args[++i]);
+                case "--paths" -> paths = args[++i];
+                case "--tideline-set" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    settings.put(kv[0], kv[1]);
+                }
+                case "--pg-url", "--bootstrap" -> {
+                    passOn.add(args[i]);
+                    passOn.add(args[++i]);
+                }
+                case "--help" -> {
+                    System.out.println("SnapshotBench [--rows N] [--load-rate TX_PER_S] [--paths floor,debezium,tideline-kafka,"
+                            + "tideline-iceberg,tideline-kafka-load] [--tideline-set key=value]... [--pg-url URL] [--bootstrap HOSTS]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("Cannot parse the options: unknown option " + args[i] + ". See --help.");
+            }
+        }
+        try (BenchServices services = BenchServices.start(BenchOptions.parse(passOn.toArray(new String[0])))) {
+            SnapshotBench bench = new SnapshotBench(services, rows, loadRate, settings);
+            bench.createTable();
+            for (String p : paths.split(",")) {
+                switch (p.strip()) {
+                    case "floor" -> bench.floor();
+                    case "debezium" -> bench.debezium(false);
+                    case "debezium-incremental" -> bench.debezium(true);
+                    case "tideline-kafka" -> bench.tidelineKafka("tideline-kafka", false);
+                    case "tideline-iceberg" -> bench.tidelineIceberg();
+                    case "tideline-kafka-load" -> bench.tidelineKafka("tideline-kafka-load", true);
+                    default -> throw new IllegalArgumentException("Cannot run path '" + p + "': unknown. See --help.");
+                }
+            }
+            bench.report();
+        }
+        System.exit(0);
+    }
+
+    private void createTable() throws Exception {
+        long t0 = System.nanoTime();
+        try (Connection c = services.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS snap_accounts");
+            s.execute("CREATE TABLE snap_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84))");
+            s.execute("INSERT INTO snap_accounts SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(1, " + rows + ") g");
+            s.execute("VACUUM ANALYZE snap_accounts");
+        }
+        System.out.printf("table snap_accounts: %,d rows (%.1f s to load)%n", rows, (System.nanoTime() - t0) / 1e9);
+    }
+
+    // ------------------------------------------------------------------ paths
+
+    private void floor() throws Exception {
+        try (Connection c = services.connect()) {
+            AtomicLong bytes = new AtomicLong();
+            long t0 = System.nanoTime();
+            long n = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM snap_accounts) TO STDOUT",
+                    new OutputStream() {
+                        @Override
+                        public void write(int b) {
+                            bytes.incrementAndGet();
+                        }
+
+                        @Override
+                        public void write(byte[] b, int off, int len) {
+                            bytes.addAndGet(len);
+                        }
+                    });
+            double secs = (System.nanoTime() - t0) / 1e9;
+            result("floor: COPY ... TO STDOUT, one connection", n, secs, String.format("%,d MB read", bytes.get() >> 20));
+        }
+    }
+
+    /**
+     * Debezium's blocking initial snapshot, or ({@code incremental}) its incremental snapshot: streaming with
+     * {@code snapshot.mode=no_data} and an {@code execute-snapshot} signal row, chunks read between watermarks
+     * written to the signal table (the alternative to Tideline's own chunk reader that issue 10 asks to measure).
+     */
+    private void debezium(boolean incremental) throws Exception {
+        String name = incremental ? "snapbench_dbzinc" : "snapbench_dbz";
+        String topic = name + ".public.snap_accounts";
+        createTopic(topic);
+        Properties p = new Properties();
+        p.setProperty("name", name);
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.MemoryOffsetBackingStore");
+        p.setProperty("database.hostname", services.host);
+        p.setProperty("database.port", String.valueOf(services.port));
+        p.setProperty("database.user", services.user);
+        p.setProperty("database.password", services.password);
+        p.setProperty("database.dbname", services.database);
+        p.setProperty("topic.prefix", name);
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", name);
+        p.setProperty("publication.name", name + "_pub");
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("table.include.list", "public\\.snap_accounts" + (incremental ? ",public\\." + name + "_signal" : ""));
+        p.setProperty("snapshot.mode", incremental ? "no_data" : "initial");
+        if (incremental) {
+            try (Connection c = services.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + name + "_signal (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))");
+            }
+            p.setProperty("signal.data.collection", "public." + name + "_signal");
+        }
+        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap),
+                new StringSerializer(), new StringSerializer());
+        DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> sink = (records, committer) -> {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+            for (ChangeEvent<String, String> r : records) acks.add(producer.send(new ProducerRecord<>(r.destination(), r.key(), r.value())));
+            try {
+                for (Future<RecordMetadata> a : acks) a.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("Cannot send a change to Kafka: " + e.getCause() + ".", e.getCause());
+            }
+            for (ChangeEvent<String, String> r : records) committer.markProcessed(r);
+            committer.markBatchFinished();
+        };
+        long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        try (DebeziumRun run = new DebeziumRun(DebeziumEngine.create(Json.class).using(p).notifying(sink))) {
+            if (incremental) {
+                awaitSlot(name);
+                try (Connection c = services.connect(); Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO " + name + "_signal VALUES ('snap-1', 'execute-snapshot',"
+                            + " '{\"data-collections\": [\"public.snap_accounts\"], \"type\": \"incremental\"}')");
+                }
+            }
+            awaitRecords(topic, rows, Duration.ofMinutes(30), run::failure);
+        } finally {
+            producer.close();
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double secs = (lastSnapshotAppendMs(topic) - startMs) / 1000.0;
+        result(incremental ? "Debezium engine, incremental snapshot (signal), defaults → default KafkaProducer"
+                : "Debezium engine, blocking initial snapshot, defaults → default KafkaProducer", rows, secs,
+                String.format("%.1f s until the bench saw every row", wall));
+        dropSlot(name);
+    }
+
+    private void tidelineKafka(String name, boolean underLoad) throws Exception {
+        String prefix = "snapbench_" + name.replace('-', '_');
+        String topic = prefix + ".public.snap_accounts";
+        createTopic(topic);
+        Path state = Files.createTempDirectory("snapbench-state-");
+        Map<String, String> c = baseConfig(prefix, state);
+        c.put("tideline.sink.kafka.enabled", "true");
+        c.put("tideline.sink.kafka.bootstrap.servers", services.bootstrap);
+        c.put("tideline.sink.kafka.topic.prefix", prefix);
+        c.putAll(tidelineSettings);
+        Load load = underLoad ? new Load(loadRate) : null;
+        if (load != null) load.start();
+        Cpu cpu = Cpu.start();
+        long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
+        Thread thread = run(pipeline);
+        try {
+            awaitSnapshotDone(state, Duration.ofMinutes(30), thread);
+        } finally {
+            pipeline.stop();
+            thread.join(60_000);
+            if (load != null) load.stop();
+        }
+        String cpuLine = cpu.report(rows);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double secs = (lastSnapshotAppendMs(topic) - startMs) / 1000.0;
+        String label = underLoad ? "Tideline → Kafka, " + loadRate + " tx/s of pgbench-like updates on the table" : "Tideline → Kafka";
+        result(label + settingsNote(), rows, secs, String.format("%.1f s until every chunk was acknowledged%s", wall,
+                load == null ? "" : String.format("; load: %,d tx", load.done.get())));
+        cpuReports.add(label + ": " + cpuLine);
+        dropSlot(prefix);
+    }
+
+    private void tidelineIceberg() throws Exception {
+        String prefix = "snapbench_iceberg";
+        Path state = Files.createTempDirectory("snapbench-state-");
+        Path warehouse = Files.createTempDirectory("snapbench-warehouse-");
+        Map<String, String> c = baseConfig(prefix, state);
+        c.put("tideline.sink.iceberg.enabled", "true");
+        c.put("tideline.sink.iceberg.namespace", "bench");
+        c.put("tideline.sink.iceberg.catalog.type", "hadoop");
+        c.put("tideline.sink.iceberg.catalog.warehouse", warehouse.toString());
+        c.putAll(tidelineSettings);
+        Cpu cpu = Cpu.start();
+        long t0 = System.nanoTime();
+        Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
+        Thread thread = run(pipeline);
+        double secs;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+            while (icebergRows(warehouse) < rows) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("Iceberg did not hold every row within 30 min");
+                if (!thread.isAlive()) throw new IllegalStateException("Tideline stopped before Iceberg held every row");
+                Thread.sleep(250);
+            }
+            secs = (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pipeline.stop();
+            thread.join(60_000);
+        }
+        String cpuLine = cpu.report(rows);
+        result("Tideline → Iceberg (Hadoop catalog, upsert)" + settingsNote(), rows, secs, "until a commit made the table hold every row");
+        cpuReports.add("Tideline → Iceberg: " + cpuLine);
+        dropSlot(prefix);
+    }
+
+    private String settingsNote() {
+        return tidelineSettings.isEmpty() ? "" : " with " + tidelineSettings;
+    }
+
+    private Map<String, String> baseConfig(String prefix, Path state) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("tideline.source.database.hostname", services.host);
+        c.put("tideline.source.database.port", String.valueOf(services.port));
+        c.put("tideline.source.database.user", services.user);
+        c.put("tideline.source.database.password", services.password);
+        c.put("tideline.source.database.dbname", services.database);
+        c.put("tideline.source.table.include.list", "public.snap_accounts");
+        c.put("tideline.source.slot.name", prefix);
+        c.put("tideline.source.publication.name", prefix + "_pub");
+        // Chunks are acknowledged with their epoch; a short one lets the bench see the snapshot finished.
+        c.put("tideline.runtime.epoch.duration", "5s");
+        c.put("tideline.state.dir", state.toString());
+        c.put("tideline.http.port", "0");
+        return c;
+    }
+
+    private static Thread run(Pipeline pipeline) {
+        Thread t = new Thread(() -> {
+            try {
+                pipeline.run();
+            } catch (Throwable e) {
+                System.err.println("Tideline failed: " + e);
+                e.printStackTrace();
+            }
+        }, "bench-tideline");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    // ------------------------------------------------------------------ measuring
+
+    private void result(String label, long n, double secs, String note) {
+        results.add(new String[] {label, String.format("%,d", n), String.format("%.2f", secs), String.format("%,.0f", n / secs), note});
+        System.out.printf("  %s: %,d rows in %.2f s = %,.0f rows/s (%s)%n", label, n, secs, n / secs, note);
+    }
+
+    private void report() {
+        double floor = rate("floor");
+        double debezium = rate("Debezium engine, blocking");
+        System.out.println();
+        System.out.printf("Snapshot of %,d rows (pgbench_accounts' shape), one PostgreSQL and one broker on this machine%n%n", rows);
+        System.out.println("| path | rows | seconds | rows/s | × Debezium | ÷ floor | note |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (String[] r : results) {
+            double rate = Double.parseDouble(r[3].replace(",", ""));
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r[0], r[1], r[2], r[3],
+                    Double.isNaN(debezium) ? "–" : String.format("%.2f", rate / debezium),
+                    Double.isNaN(floor) ? "–" : String.format("%.3f", rate / floor), r[4]);
+        }
+        if (!cpuReports.isEmpty()) {
+            System.out.println();
+            System.out.println("CPU of the bench JVM per snapshot row, by thread group (µs/row):");
+            cpuReports.forEach(l -> System.out.println("- " + l));
+        }
+    }
+
+    private double rate(String prefix) {
+        for (String[] r : results) if (r[0].startsWith(prefix)) return Double.parseDouble(r[3].replace(",", ""));
+        return Double.NaN;
+    }
+
+    private void createTopic(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void awaitRecords(String topic, long n, Duration timeout, java.util.function.Supplier<String> failure) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap))) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            while (admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS).get(tp).offset() < n) {
+                if (failure.get() != null) throw new IllegalStateException("Cannot measure: " + failure.get());
+                if (System.nanoTime() > deadline) throw new IllegalStateException("The topic did not hold " + n + " records within " + timeout);
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** The broker's append time of the last snapshot ({@code "op":"r"}) record. */
+    private long lastSnapshotAppendMs(String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        long last = 0;
+        long seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            byte[] read = "\"op\":\"r\"".getBytes(StandardCharsets.UTF_8);
+            while (consumer.position(tp) < end) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                    if (r.value() != null && contains(r.value(), read)) {
+                        last = Math.max(last, r.timestamp());
+                        seen++;
+                    }
+                }
+            }
+        }
+        System.out.printf("  (%,d snapshot records in %s)%n", seen, topic);
+        return last;
+    }
+
+    private static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = hay.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    private static void awaitSnapshotDone(Path state, Duration timeout, Thread pipeline) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Path file = state.resolve("snapshot-state.json");
+        while (true) {
+            if (Files.exists(file)) {
+                String json = Files.readString(file);
+                if (json.contains("\"CAPTURED\"") && !json.contains("\"SNAPSHOTTING\"") && !json.contains("\"PENDING\"")) return;
+            }
+            if (!pipeline.isAlive()) throw new IllegalStateException("Tideline stopped before its snapshot finished");
+            if (System.nanoTime() > deadline) throw new IllegalStateException("The snapshot did not finish within " + timeout);
+            Thread.sleep(200);
+        }
+    }
+
+    private static long icebergRows(Path warehouse) {
+        Path metadata = warehouse.resolve("bench").resolve("snap_accounts").resolve("metadata");
+        if (!Files.isDirectory(metadata)) return 0;
+        org.apache.iceberg.hadoop.HadoopTables tables = new org.apache.iceberg.hadoop.HadoopTables(new org.apache.hadoop.conf.Configuration());
+        org.apache.iceberg.Table t = tables.load(warehouse.resolve("bench").resolve("snap_accounts").toString());
+        org.apache.iceberg.Snapshot s = t.currentSnapshot();
+        if (s == null) return 0;
+        String total = s.summary().get("total-records");
+        String deletes = s.summary().getOrDefault("total-equality-deletes", "0");
+        return total == null ? 0 : Long.parseLong(total) - 0 * Long.parseLong(deletes);
+    }
+
+    private void awaitSlot(String slot) throws Exception {
+        try (Connection c = services.connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 600; i++) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active")) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("Slot " + slot + " did not become active within 60 s");
+    }
+
+    private void dropSlot(String slot) {
+        try (Connection c = services.connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 100; i++) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active")) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) break;
+                }
+                Thread.sleep(100);
+            }
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+        } catch (Exception e) {
+            System.err.println("Cannot drop slot " + slot + ": " + e.getMessage() + ". Drop it by hand.");
+        }
+    }
+
+    /** pgbench-like single-row balance updates on the snapshotted table at a fixed rate. */
+    private final class Load {
+        final AtomicLong done = new AtomicLong();
+        private final int rate;
+        private volatile boolean stop;
+        private Thread thread;
+
+        Load(int rate) {
+            this.rate = rate;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                Random random = new Random(1);
+                long pause = 1_000_000_000L / rate;
+                try (Connection c = services.connect(); Statement s = c.createStatement()) {
+                    long next = System.nanoTime();
+                    while (!stop) {
+                        s.execute("UPDATE snap_accounts SET abalance = abalance + " + (random.nextInt(10000) - 5000)
+                                + " WHERE aid = " + (1 + random.nextInt(rows)));
+                        done.incrementAndGet();
+                        next += pause;
+                        long sleep = next - System.nanoTime();
+                        if (sleep > 0) TimeUnit.NANOSECONDS.sleep(sleep);
+                    }
+                } catch (Exception e) {
+                    System.err.println("The load failed: " + e);
+                }
+            }, "bench-load");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stop = true;
+            thread.join(30_000);
+        }
+    }
+
+    /** CPU time of the bench JVM's threads, grouped by what they do, and GC time. */
+    private static final class Cpu {
+        private final Map<Long, Long> start = new HashMap<>();
+        private final long gcStart;
+        private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+
+        private Cpu() {
+            for (long id : mx.getAllThreadIds()) start.put(id, Math.max(0, mx.getThreadCpuTime(id)));
+            gcStart = gcMillis();
+        }
+
+        static Cpu start() {
+            return new Cpu();
+        }
+
+        String report(long rows) {
+            Map<String, Long> byGroup = new TreeMap<>();
+            for (long id : mx.getAllThreadIds()) {
+                ThreadInfo info = mx.getThreadInfo(id);
+                long now = mx.getThreadCpuTime(id);
+                if (info == null || now < 0) continue;
+                byGroup.merge(group(info.getThreadName()), now - start.getOrDefault(id, 0L), Long::sum);
+            }
+            StringBuilder sb = new StringBuilder();
+            long total = 0;
+            for (var e : byGroup.entrySet()) {
+                if (e.getValue() < 1_000_000) continue;
+                total += e.getValue();
+                if (sb.length() > 0) sb.append(", ");
+                sb.append(e.getKey()).append(' ').append(String.format("%.2f", e.getValue() / 1000.0 / rows));
+            }
+            return String.format("total %.2f (%s); GC %.2f (pause time, all collectors)", total / 1000.0 / rows, sb,
+                    (gcMillis() - gcStart) * 1000.0 / rows);
+        }
+
+        private static String group(String name) {
+            if (name.startsWith("tideline-snapshot-reader")) return "chunk read + decode";
+            if (name.startsWith("tideline-snapshot")) return "chunk planning";
+            if (name.contains("change-event-source") || name.contains("debezium") || name.startsWith("pool-")) return "stream thread (filter, journal, stamp)";
+            if (name.startsWith("kafka-producer-network-thread")) return "Kafka producer I/O";
+            if (name.startsWith("tideline-")) return "runtime + sink writers";
+            if (name.startsWith("bench-load")) return "bench load";
+            return "other";
+        }
+
+        private static long gcMillis() {
+            long sum = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) sum += Math.max(0, gc.getCollectionTime());
+            return sum;
+        }
+    }
+}
