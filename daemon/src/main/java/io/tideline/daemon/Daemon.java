@@ -62,7 +62,7 @@ public final class Daemon {
             throw new EnvironmentException("Cannot start the HTTP server on " + host + ":" + port + ": " + e.getMessage()
                     + ". Free the port or change " + TidelineConfigDef.HTTP_PORT + " (0 picks a free port).");
         }
-        LOG.info("Serving GET /health and GET /metrics on http://{}:{}", http.host(), http.port());
+        LOG.info("Serving GET /health, /health/live, /health/ready and /metrics on http://{}:{}", http.host(), http.port());
         metricsLog = new MetricsLog(metrics.registry(), config.getDuration(TidelineConfigDef.METRICS_LOG_INTERVAL));
         try {
             pipeline = provider.create(config, metrics.registry());

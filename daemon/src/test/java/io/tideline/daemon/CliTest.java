@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tideline.config.ConfigDocs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class CliTest {
     void helpListsTheCommandsAndExitCodes() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());
-        for (String s : new String[] {"run", "validate", "config-docs", "--version", "Exit codes"}) {
+        for (String s : new String[] {"run", "validate", "snapshot", "config-docs", "--version", "Exit codes"}) {
             assertTrue(run.out().contains(s), s + " missing from " + run.out());
         }
     }
@@ -60,6 +61,29 @@ class CliTest {
         CliRun noConfig = CliRun.of("validate");
         assertEquals(2, noConfig.exitCode());
         assertTrue(noConfig.err().contains("--config"), noConfig.err());
+    }
+
+    @Test
+    void snapshotFilesARequestTheDaemonPicksUpAndRefusesTablesItDoesNotCapture() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Path config = goodKafkaFile("tideline.state.dir=" + state, "tideline.source.table.include.list=public.orders,public.items");
+        CliRun ok = CliRun.of("snapshot", "--config", config.toString(), "--table", "public.orders");
+        assertEquals(0, ok.exitCode(), ok.all());
+        try (var files = Files.list(state.resolve(io.tideline.source.SnapshotRequests.DIR))) {
+            List<Path> requests = files.toList();
+            assertEquals(1, requests.size(), requests.toString());
+            assertEquals("public.orders", Files.readString(requests.get(0)).strip());
+        }
+        CliRun other = CliRun.of("snapshot", "--config", config.toString(), "--table", "public.customers");
+        assertEquals(2, other.exitCode(), other.all());
+        assertTrue(other.all().contains("tideline.source.table.include.list"), other.all());
+        CliRun malformed = CliRun.of("snapshot", "--config", config.toString(), "--table", "orders");
+        assertEquals(2, malformed.exitCode(), malformed.all());
+        assertTrue(malformed.all().contains("expected schema.table"), malformed.all());
+        CliRun noState = CliRun.of("snapshot", "--config", goodKafkaFile("tideline.state.dir=" + dir.resolve("absent")).toString(),
+                "--table", "public.orders");
+        assertEquals(2, noState.exitCode(), noState.all());
+        assertTrue(noState.all().contains("does not exist"), noState.all());
     }
 
     @Test

@@ -50,7 +50,8 @@ class DaemonTest {
         @Override
         public void run() throws InterruptedException {
             running.countDown();
-            stopAsked.await();
+            // bounded: a daemon that never calls stop() must fail this test, not hang the suite
+            if (!stopAsked.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("stop() was not called within 60 s");
         }
 
         @Override
@@ -80,7 +81,7 @@ class DaemonTest {
         assertTrue(metrics.body().contains("tideline_test_events_total{application=\"tideline\"} 3.0"));
 
         daemon.shutdown();
-        assertEquals(0, daemon.awaitExit());
+        assertEquals(0, assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), daemon::awaitExit));
         assertEquals(PipelineState.STOPPED, daemon.state());
         assertEquals(0, pipeline.stopAsked.getCount(), "pipeline.stop() was not called");
         assertThrows(java.io.IOException.class, () -> get(daemon.httpPort(), "/health"), "HTTP server still up");
@@ -113,7 +114,7 @@ class DaemonTest {
         assertEquals(503, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"DOWN\""), health.body());
         assertTrue(health.body().contains("replication slot \\\"tideline\\\" is active"), health.body());
-        assertEquals(1, daemon.awaitExit());
+        assertEquals(1, assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), daemon::awaitExit));
     }
 
     @Test
@@ -122,7 +123,7 @@ class DaemonTest {
         Daemon daemon = new Daemon(config("tideline.runtime.shutdown.timeout", "300ms"), (cfg, registry) -> new Pipeline() {
             @Override
             public void run() throws InterruptedException {
-                release.await();
+                if (!release.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
             }
 
             @Override

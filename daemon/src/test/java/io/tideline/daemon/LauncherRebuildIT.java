@@ -58,7 +58,11 @@ class LauncherRebuildIT {
         Path err = repo.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/tideline hung");
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // the launcher's java or mvn child
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("bin/tideline hung for 60 s; its process tree was killed");
+        }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 

@@ -141,12 +141,19 @@ class EpochLedgerTest {
                 + " c.lock(); System.out.println(\"locked\"); System.out.flush(); Thread.sleep(30000); } }\n");
         Process p = new ProcessBuilder(java, src.toString(), lockFile.toString()).redirectErrorStream(true).start();
         try {
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
-            assertEquals("locked", line);
+            // read on a future so the wait has a deadline: a child that never prints must fail, not hang
+            java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+                } catch (java.io.IOException e) {
+                    return "unreadable: " + e;
+                }
+            });
+            assertEquals("locked", first.get(60, java.util.concurrent.TimeUnit.SECONDS));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> EpochLedger.open(dir));
             assertTrue(e.getMessage().contains("is in use by another Tideline process"), e.getMessage());
         } finally {
-            p.destroyForcibly().waitFor();
+            p.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }

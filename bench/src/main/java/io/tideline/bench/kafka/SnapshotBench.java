@@ -75,7 +75,17 @@ public final class SnapshotBench {
         this.tidelineSettings = tidelineSettings;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1); // Debezium's and Kafka's threads must not keep a failed bench alive
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         int rows = 2_000_000;
         int loadRate = 200;
         String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load";
@@ -118,7 +128,6 @@ public final class SnapshotBench {
             }
             bench.report();
         }
-        System.exit(0);
     }
 
     private void createTable() throws Exception {
@@ -190,7 +199,9 @@ public final class SnapshotBench {
                 new StringSerializer(), new StringSerializer());
         DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> sink = (records, committer) -> {
             List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-            for (ChangeEvent<String, String> r : records) acks.add(producer.send(new ProducerRecord<>(r.destination(), r.key(), r.value())));
+            for (ChangeEvent<String, String> r : records) {
+                if (r.destination().equals(topic)) acks.add(producer.send(new ProducerRecord<>(r.destination(), r.key(), r.value())));
+            }
             try {
                 for (Future<RecordMetadata> a : acks) a.get();
             } catch (ExecutionException e) {
@@ -238,20 +249,22 @@ public final class SnapshotBench {
         long t0 = System.nanoTime();
         Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
         Thread thread = run(pipeline);
+        String cpuLine;
         try {
             awaitSnapshotDone(state, Duration.ofMinutes(30), thread);
+            cpuLine = cpu.report(rows);
         } finally {
             pipeline.stop();
             thread.join(60_000);
             if (load != null) load.stop();
         }
-        String cpuLine = cpu.report(rows);
         double wall = (System.nanoTime() - t0) / 1e9;
         double secs = (lastSnapshotAppendMs(topic) - startMs) / 1000.0;
         String label = underLoad ? "Tideline → Kafka, " + loadRate + " tx/s of pgbench-like updates on the table" : "Tideline → Kafka";
         result(label + settingsNote(), rows, secs, String.format("%.1f s until every chunk was acknowledged%s", wall,
                 load == null ? "" : String.format("; load: %,d tx", load.done.get())));
         cpuReports.add(label + ": " + cpuLine);
+        System.out.println("  CPU µs/row: " + cpuLine);
         dropSlot(prefix);
     }
 
@@ -270,6 +283,7 @@ public final class SnapshotBench {
         Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
         Thread thread = run(pipeline);
         double secs;
+        String cpuLine;
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
             while (icebergRows(warehouse) < rows) {
@@ -278,13 +292,14 @@ public final class SnapshotBench {
                 Thread.sleep(250);
             }
             secs = (System.nanoTime() - t0) / 1e9;
+            cpuLine = cpu.report(rows);
         } finally {
             pipeline.stop();
             thread.join(60_000);
         }
-        String cpuLine = cpu.report(rows);
         result("Tideline → Iceberg (Hadoop catalog, upsert)" + settingsNote(), rows, secs, "until a commit made the table hold every row");
         cpuReports.add("Tideline → Iceberg: " + cpuLine);
+        System.out.println("  CPU µs/row: " + cpuLine);
         dropSlot(prefix);
     }
 
@@ -427,7 +442,12 @@ public final class SnapshotBench {
         Path metadata = warehouse.resolve("bench").resolve("snap_accounts").resolve("metadata");
         if (!Files.isDirectory(metadata)) return 0;
         org.apache.iceberg.hadoop.HadoopTables tables = new org.apache.iceberg.hadoop.HadoopTables(new org.apache.hadoop.conf.Configuration());
-        org.apache.iceberg.Table t = tables.load(warehouse.resolve("bench").resolve("snap_accounts").toString());
+        org.apache.iceberg.Table t;
+        try {
+            t = tables.load(warehouse.resolve("bench").resolve("snap_accounts").toString());
+        } catch (org.apache.iceberg.exceptions.NoSuchTableException e) {
+            return 0; // being created
+        }
         org.apache.iceberg.Snapshot s = t.currentSnapshot();
         if (s == null) return 0;
         String total = s.summary().get("total-records");
@@ -502,15 +522,38 @@ public final class SnapshotBench {
         }
     }
 
-    /** CPU time of the bench JVM's threads, grouped by what they do, and GC time. */
+    /**
+     * CPU time of the bench JVM's threads, grouped by what they do, GC time, and from /proc the CPU of the PostgreSQL
+     * processes and of the Kafka broker's JVM (the other two consumers of the same two cores).
+     */
     private static final class Cpu {
         private final Map<Long, Long> start = new HashMap<>();
         private final long gcStart;
         private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        private final Map<String, Long> processesStart;
 
         private Cpu() {
             for (long id : mx.getAllThreadIds()) start.put(id, Math.max(0, mx.getThreadCpuTime(id)));
             gcStart = gcMillis();
+            processesStart = processTicks();
+        }
+
+        /** Clock ticks (utime + stime, 100 per second) of the postgres processes and of the broker JVM. */
+        private static Map<String, Long> processTicks() {
+            Map<String, Long> out = new HashMap<>();
+            ProcessHandle.allProcesses().forEach(ph -> {
+                String cmd = ph.info().commandLine().orElse(ph.info().command().orElse(""));
+                String group = (cmd.contains("kafka.Kafka") || cmd.contains("KafkaBrokerMain")) ? "Kafka broker" : cmd.contains("postgres") ? "PostgreSQL" : null;
+                if (group == null) return;
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + ph.pid() + "/stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (Exception ignored) {
+                    // the process ended or /proc is not readable: not counted
+                }
+            });
+            return out;
         }
 
         static Cpu start() {
@@ -533,11 +576,17 @@ public final class SnapshotBench {
                 if (sb.length() > 0) sb.append(", ");
                 sb.append(e.getKey()).append(' ').append(String.format("%.2f", e.getValue() / 1000.0 / rows));
             }
-            return String.format("total %.2f (%s); GC %.2f (pause time, all collectors)", total / 1000.0 / rows, sb,
-                    (gcMillis() - gcStart) * 1000.0 / rows);
+            StringBuilder others = new StringBuilder();
+            for (var e : processTicks().entrySet()) {
+                long ticks = e.getValue() - processesStart.getOrDefault(e.getKey(), 0L);
+                others.append("; ").append(e.getKey()).append(' ').append(String.format("%.2f", ticks * 10_000.0 / rows));
+            }
+            return String.format("bench JVM total %.2f (%s); GC %.2f (pause time, all collectors)%s", total / 1000.0 / rows, sb,
+                    (gcMillis() - gcStart) * 1000.0 / rows, others);
         }
 
         private static String group(String name) {
+            if (Boolean.getBoolean("snapshotbench.threads")) return name.replaceAll("\\d+", "N");
             if (name.startsWith("tideline-snapshot-reader")) return "chunk read + decode";
             if (name.startsWith("tideline-snapshot")) return "chunk planning";
             if (name.contains("change-event-source") || name.contains("debezium") || name.startsWith("pool-")) return "stream thread (filter, journal, stamp)";

@@ -93,7 +93,21 @@ class SnapshotCrashIT {
                 }
             }
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon-final.log"))) {
-                await(() -> snapshotFinished(), daemon, Duration.ofSeconds(300));
+                String base = httpBase(daemon);
+                // not ready while the snapshot runs, with the reason; ready once it is done
+                boolean sawSnapshotting = false;
+                while (!snapshotFinished()) {
+                    Http r = get(base + "/health/ready");
+                    if (r.status == 503 && r.body.contains("snapshotting public.big")) sawSnapshotting = true;
+                    if (r.status == 200) fail("ready while the snapshot runs: " + r.body);
+                    if (!daemon.isAlive()) fail("daemon exited unexpectedly:\n" + daemon.tail());
+                    Thread.sleep(250);
+                }
+                assertTrue(sawSnapshotting, "/health/ready said why it was not ready while snapshotting");
+                await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(60));
+                String metrics = get(base + "/metrics").body;
+                assertTrue(metrics.contains("tideline_snapshot_rows_done{table=\"public.big\"}"), metrics);
+                assertTrue(metrics.contains("tideline_snapshot_running{table=\"public.big\"} 0.0"), metrics);
                 load.stop();
                 pg.executeIn(db, "INSERT INTO hist VALUES (-1, 'end')");
                 await(() -> kafkaHas("snap.public.hist", -1) && icebergHas(warehouse, -1), daemon, Duration.ofSeconds(120));
@@ -262,6 +276,26 @@ class SnapshotCrashIT {
         if (!warehouse.catalog().tableExists(org.apache.iceberg.catalog.TableIdentifier.of(NS, "hist"))) return false;
         warehouse.table(NS, "hist").refresh();
         return warehouse.readAll(NS, "hist").stream().anyMatch(r -> ((Number) r.getField("id")).longValue() == id);
+    }
+
+    private record Http(int status, String body) {
+    }
+
+    private static Http get(String url) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Http(r.statusCode(), r.body());
+    }
+
+    private String httpBase(DaemonProcess daemon) throws Exception {
+        String marker = "/metrics on http://";
+        daemon.awaitLine(marker, Duration.ofSeconds(60));
+        for (String line : Files.readAllLines(dir.resolve("daemon-final.log"))) {
+            int i = line.indexOf(marker);
+            if (i >= 0) return "http://" + line.substring(i + marker.length()).strip();
+        }
+        throw new AssertionError("no HTTP address in the daemon log");
     }
 
     private static Position position(ConsumerRecord<byte[], byte[]> r) {

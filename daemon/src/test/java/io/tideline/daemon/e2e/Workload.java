@@ -43,6 +43,7 @@ final class Workload {
     private long nextOrder = 1;
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
     Workload(Connection conn, long seed) {
         this.conn = conn;
@@ -77,17 +78,22 @@ final class Workload {
                 try {
                     runOne();
                     java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("workload transaction failed", e);
+                } catch (SQLException | RuntimeException e) {
+                    failure.set(e); // rethrown by stop(): a dead workload must fail the test, not thin it out
+                    return;
                 }
             }
         }, "workload");
         thread.start();
     }
 
+    /** Stops the load thread (within 60 s) and rethrows what it failed with, if anything. */
     void stop() throws InterruptedException {
         running.set(false);
-        thread.join();
+        thread.join(60_000);
+        if (thread.isAlive()) throw new AssertionError("the workload thread did not stop within 60 s");
+        Throwable f = failure.get();
+        if (f != null) throw new AssertionError("the workload failed", f);
     }
 
     Connection connection() {
