@@ -71,6 +71,7 @@ public final class TidelineConfigDef {
         transforms(def);
         def.rule(TidelineConfigDef::atLeastOneSink);
         def.rule(TidelineConfigDef::kafkaNeedsBootstrapServers);
+        def.rule(TidelineConfigDef::kafkaFenceSettingsStay);
         def.rule(TidelineConfigDef::icebergNeedsCatalogType);
         return def;
     }
@@ -227,6 +228,40 @@ public final class TidelineConfigDef {
                     + KAFKA_BOOTSTRAP_SERVERS + "' is required when " + KAFKA_ENABLED
                     + "=true. Add the brokers' host:port list to " + source + "."));
         }
+    }
+
+    /**
+     * The Kafka tail fence relies on each partition holding a gap-free, ordered prefix of its changes: only an
+     * idempotent producer with acks=all and at most 5 requests in flight gives that, so these cannot be overridden.
+     */
+    private static void kafkaFenceSettingsStay(java.util.Map<String, Object> values,
+            java.util.Map<String, String> raw, String source, List<ConfigProblem> problems) {
+        String acks = raw.get(KAFKA_PRODUCER_PREFIX + "acks");
+        if (acks != null && !acks.strip().equals("all") && !acks.strip().equals("-1")) {
+            problems.add(fenceProblem("acks", acks, "all", source));
+        }
+        String idempotence = raw.get(KAFKA_PRODUCER_PREFIX + "enable.idempotence");
+        if (idempotence != null && !idempotence.strip().equalsIgnoreCase("true")) {
+            problems.add(fenceProblem("enable.idempotence", idempotence, "true", source));
+        }
+        String inFlight = raw.get(KAFKA_PRODUCER_PREFIX + "max.in.flight.requests.per.connection");
+        if (inFlight != null) {
+            int n;
+            try {
+                n = Integer.parseInt(inFlight.strip());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 5) problems.add(fenceProblem("max.in.flight.requests.per.connection", inFlight, "1 to 5", source));
+        }
+    }
+
+    private static ConfigProblem fenceProblem(String setting, String value, String required, String source) {
+        String key = KAFKA_PRODUCER_PREFIX + setting;
+        return new ConfigProblem(key, "Cannot load configuration: property '" + key + "' is '" + value + "', but"
+                + " Tideline's exactly-once fence needs " + required + " (an idempotent producer that acknowledges only"
+                + " what every replica holds, so each partition is a gap-free prefix of its changes). Remove it from "
+                + source + ".");
     }
 
     private static void icebergNeedsCatalogType(java.util.Map<String, Object> values,

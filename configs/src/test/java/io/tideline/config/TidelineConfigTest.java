@@ -134,6 +134,21 @@ class TidelineConfigTest {
     }
 
     @Test
+    void producerSettingsTheKafkaFenceReliesOnCannotBeOverridden() {
+        String p = "tideline.sink.kafka.producer.";
+        for (String[] bad : new String[][] {{"acks", "1"}, {"acks", "0"}, {"enable.idempotence", "false"},
+                {"max.in.flight.requests.per.connection", "6"}, {"max.in.flight.requests.per.connection", "many"}}) {
+            ConfigException e = failure(with(p + bad[0], bad[1]));
+            assertEquals(p + bad[0], e.key(), e.getMessage());
+            assertTrue(e.getMessage().contains("'" + bad[1] + "'") && e.getMessage().contains("exactly-once fence"), e.getMessage());
+        }
+        // what the fence allows stays allowed
+        TidelineConfig.from(with(p + "acks", "all", p + "enable.idempotence", "true",
+                p + "max.in.flight.requests.per.connection", "5", p + "linger.ms", "5"), Map.of(), "app.properties");
+        TidelineConfig.from(with(p + "acks", "-1"), Map.of(), "app.properties");
+    }
+
+    @Test
     void missingRequiredKeyIsNamed() {
         ConfigException e = failure(with("tideline.source.database.user", null));
         assertEquals("tideline.source.database.user", e.key());

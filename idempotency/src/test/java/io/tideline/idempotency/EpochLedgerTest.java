@@ -4,6 +4,11 @@ import io.tideline.api.Position;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,18 +147,18 @@ class EpochLedgerTest {
         Process p = new ProcessBuilder(java, src.toString(), lockFile.toString()).redirectErrorStream(true).start();
         try {
             // read on a future so the wait has a deadline: a child that never prints must fail, not hang
-            java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
-                } catch (java.io.IOException e) {
+                    return new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+                } catch (IOException e) {
                     return "unreadable: " + e;
                 }
             });
-            assertEquals("locked", first.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("locked", first.get(60, TimeUnit.SECONDS));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> EpochLedger.open(dir));
             assertTrue(e.getMessage().contains("is in use by another Tideline process"), e.getMessage());
         } finally {
-            p.destroyForcibly().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 }

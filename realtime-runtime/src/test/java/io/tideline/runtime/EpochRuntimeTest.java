@@ -473,7 +473,9 @@ class EpochRuntimeTest {
         source.pauseEveryTx = 100;
         source.pauseNanos = 10_000_000;
         RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        long started = System.nanoTime();
         runToEnd(runtime(source, sink).epochDuration(Duration.ofMillis(20)).operators(KEEP_ALL).build());
+        double wallSeconds = (System.nanoTime() - started) / 1e9;
         double operatorIn = registry.find("tideline.runtime.records.in").tag("stage", "operator").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
         double sinkIn = registry.find("tideline.runtime.records.in").tag("stage", "sink:rec").counters().stream()
@@ -482,7 +484,10 @@ class EpochRuntimeTest {
         assertEquals(n, sinkIn);
         assertEquals(n, registry.get("tideline.runtime.records.out").tag("stage", "source").counter().count());
         assertEquals(n, registry.get("tideline.runtime.record.latency.count").gauge().value());
-        assertTrue(registry.get("tideline.runtime.record.latency.seconds").tag("quantile", "max").gauge().value() >= 0);
+        double maxLatency = registry.get("tideline.runtime.record.latency.seconds").tag("quantile", "max").gauge().value();
+        // the window may have rolled over since (it is the last second's), so only the bound can be checked: a latency
+        // longer than the whole run is a unit or clock mistake
+        assertTrue(maxLatency <= wallSeconds, "max latency " + maxLatency + " s exceeds the run's " + wallSeconds + " s");
         assertTrue(registry.get("tideline.runtime.epochs.committed").counter().count() >= 3);
         assertTrue(registry.get("tideline.runtime.epoch.prepare").tag("sink", "rec").timer().count() >= 3 * 2);
         assertTrue(registry.get("tideline.runtime.epoch.commit").timer().count() >= 3);

@@ -82,6 +82,15 @@ final class RecordingSink implements Sink {
     @Override
     public SinkWriter openWriter(int index, int writers) {
         opened.incrementAndGet();
+        SinkWriter w = newWriter(index, writers);
+        lastOpened = w;
+        return w;
+    }
+
+    /** The writer this sink handed out last: what a router must attach as it is. */
+    volatile SinkWriter lastOpened;
+
+    private SinkWriter newWriter(int index, int writers) {
         return new SinkWriter() {
             final PositionFence<Integer> fence = new PositionFence<>();
             final List<ChangeEvent> pending = new ArrayList<>();

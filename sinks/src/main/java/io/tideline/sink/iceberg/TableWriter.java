@@ -15,6 +15,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -132,11 +133,16 @@ final class TableWriter {
         Written written = write(rows, upsert, epoch);
         try {
             sink.beforeCommit(name);
+            // The fence also goes into the table's properties, in the same atomic commit: maintenance by other tools
+            // (a rewrite, then expire_snapshots(retain_last => 1)) can leave an ancestry without our summaries.
+            Transaction tx = table.newTransaction();
             if (truncate) {
-                stamp(overwrite(written, base), highest, epoch).commit();
+                stamp(overwrite(tx.newOverwrite(), written, base), highest, epoch).commit();
             } else {
-                stamp(rowDelta(written, base), highest, epoch).commit();
+                stamp(rowDelta(tx.newRowDelta(), written, base), highest, epoch).commit();
             }
+            tx.updateProperties().set(SummaryKeys.POSITION, highest.toString()).set(SummaryKeys.EPOCH, Long.toString(epoch)).commit();
+            tx.commitTransaction();
         } catch (ValidationException | CommitFailedException e) {
             written.delete(table);
             return false;
@@ -161,8 +167,7 @@ final class TableWriter {
         return update.set(SummaryKeys.POSITION, highest.toString()).set(SummaryKeys.EPOCH, Long.toString(epoch));
     }
 
-    private RowDelta rowDelta(Written written, Snapshot base) {
-        RowDelta delta = table.newRowDelta();
+    private static RowDelta rowDelta(RowDelta delta, Written written, Snapshot base) {
         written.dataFiles.forEach(delta::addRows);
         written.deleteFiles.forEach(delta::addDeletes);
         if (base != null) {
@@ -172,8 +177,8 @@ final class TableWriter {
         return delta;
     }
 
-    private OverwriteFiles overwrite(Written written, Snapshot base) {
-        OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(Expressions.alwaysTrue());
+    private static OverwriteFiles overwrite(OverwriteFiles files, Written written, Snapshot base) {
+        OverwriteFiles overwrite = files.overwriteByRowFilter(Expressions.alwaysTrue());
         written.dataFiles.forEach(overwrite::addFile);
         if (base != null) {
             overwrite.validateFromSnapshot(base.snapshotId()).conflictDetectionFilter(Expressions.alwaysTrue())
