@@ -217,6 +217,9 @@ class ValidateCommandIT {
     @Test
     void walLevelReplicaExitsWith2WithTheFix() throws Exception {
         try (PostgresCluster replicaOnly = PostgresCluster.startNew()) {
+            // With TIDELINE_TEST_PG_URL the "new" cluster is the user's own server: never reconfigure or restart it.
+            org.junit.jupiter.api.Assumptions.assumeFalse(replicaOnly.isExternal(), "skipped: TIDELINE_TEST_PG_URL points at"
+                    + " an external server, and this test would set wal_level=replica on it and restart it");
             replicaOnly.execute("ALTER SYSTEM SET wal_level = replica");
             replicaOnly.restart(false);
             CliRun run = validate(good(

@@ -59,6 +59,8 @@ class PostgresClusterIT {
 
     @Test
     void immediateStopThenStartKeepsCommittedDataOnTheSamePort() throws SQLException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(pg.isExternal(),
+                "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would stop");
         String db = pg.createDatabase("crash");
         pg.executeIn(db, "CREATE TABLE t (id int primary key)", "INSERT INTO t VALUES (1), (2)");
         int port = pg.port();
@@ -74,6 +76,8 @@ class PostgresClusterIT {
 
     @Test
     void fastRestartKeepsDataAndReplicationSlots() throws SQLException {
+        org.junit.jupiter.api.Assumptions.assumeFalse(pg.isExternal(),
+                "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would stop");
         String db = pg.createDatabase("restart");
         pg.executeIn(db, "CREATE TABLE t (v text)", "INSERT INTO t VALUES ('kept')",
                 "SELECT pg_create_logical_replication_slot('slot_r', 'pgoutput')");
