@@ -112,8 +112,8 @@ class MicroBatchWriterTest {
             long start = System.nanoTime();
             w.write(change(Op.CREATE, 1, "a", 1, 10), 1);
             w.write(change(Op.CREATE, 2, "a", 1, 11), 1);
-            Thread.sleep(50);
-            assertTrue(sink.batches.isEmpty(), "not before the interval");
+            // no sleep: a batch seen this early (however slow the box) would have come before the interval
+            if ((System.nanoTime() - start) / 1_000_000 < 150) assertTrue(sink.batches.isEmpty(), "not before the interval");
             long deadline = System.currentTimeMillis() + 5_000;
             while (sink.batches.isEmpty() && System.currentTimeMillis() < deadline) Thread.sleep(5);
             long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -221,19 +221,40 @@ class MicroBatchWriterTest {
     @Test
     void writerWaitsOnlyWhenTheNextBatchIsFullWhileOneCommits() throws Exception {
         RecordingBatchSink sink = new RecordingBatchSink(false);
-        sink.commitDelayMs = 700;
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        sink.commitGate = gate;
         try (MicroBatchWriter w = writer(sink, new BatchTrigger(Duration.ofHours(1), 2))) {
-            long t0 = System.nanoTime();
             w.write(change(Op.CREATE, 1, "a", 1, 10), 1);
             w.write(change(Op.CREATE, 2, "a", 1, 11), 1); // batch 1 full: handed to the committer
-            w.write(change(Op.CREATE, 3, "a", 1, 12), 1);
-            long fastMs = (System.nanoTime() - t0) / 1_000_000;
-            w.write(change(Op.CREATE, 4, "a", 1, 13), 1); // batch 2 full while batch 1 commits: waits
-            long slowMs = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(fastMs < 400, "filling did not wait for the commit: " + fastMs + " ms");
-            assertTrue(slowMs >= 600, "a second full batch waits for the committing one: " + slowMs + " ms");
+            assertTrue(sink.committing.await(30, java.util.concurrent.TimeUnit.SECONDS), "batch 1 is committing");
+            w.write(change(Op.CREATE, 3, "a", 1, 12), 1); // returned while batch 1 is held: filling does not wait
+            java.util.concurrent.CompletableFuture<Void> fourth = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    w.write(change(Op.CREATE, 4, "a", 1, 13), 1); // batch 2 full while batch 1 commits: waits
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            // state, not time: the fourth write is parked while the commit is held
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (!fourth.isDone() && System.nanoTime() < deadline && !parkedInWriter()) Thread.sleep(5);
+            assertFalse(fourth.isDone(), "a second full batch waits for the committing one");
+            gate.countDown();
+            fourth.get(30, java.util.concurrent.TimeUnit.SECONDS);
             w.prepare(1);
             assertEquals(2, sink.batches.size());
         }
+    }
+
+    /** Whether some thread is parked inside MicroBatchWriter.write. */
+    private static boolean parkedInWriter() {
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            Thread.State st = e.getKey().getState();
+            if (st != Thread.State.WAITING && st != Thread.State.TIMED_WAITING) continue;
+            for (StackTraceElement f : e.getValue()) {
+                if (f.getClassName().equals(MicroBatchWriter.class.getName()) && f.getMethodName().equals("write")) return true;
+            }
+        }
+        return false;
     }
 }

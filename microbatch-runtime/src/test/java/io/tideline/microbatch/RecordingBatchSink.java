@@ -18,6 +18,10 @@ final class RecordingBatchSink implements Sink {
     final List<String> threads = new CopyOnWriteArrayList<>();
     volatile RuntimeException failNextPrepare;
     volatile long commitDelayMs;
+    /** When set, a commit waits for it (at most 60 s): the test decides when a commit ends. */
+    volatile java.util.concurrent.CountDownLatch commitGate;
+    /** Counted down when a commit starts. */
+    final java.util.concurrent.CountDownLatch committing = new java.util.concurrent.CountDownLatch(1);
     volatile boolean closed;
 
     RecordingBatchSink(boolean keepLast) {
@@ -54,6 +58,9 @@ final class RecordingBatchSink implements Sink {
             @Override
             public Position prepare(long epoch) throws Exception {
                 threads.add(Thread.currentThread().getName());
+                committing.countDown();
+                java.util.concurrent.CountDownLatch gate = commitGate;
+                if (gate != null) gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
                 if (commitDelayMs > 0) Thread.sleep(commitDelayMs);
                 RuntimeException f = failNextPrepare;
                 if (f != null) {

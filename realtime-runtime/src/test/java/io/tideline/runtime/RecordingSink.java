@@ -36,6 +36,10 @@ final class RecordingSink implements Sink {
     volatile int failPrepareTimes = 0;
     volatile boolean failEveryPrepare;
     volatile long stallFirstWriteMs;
+    /** When set, the first write blocks until it is counted down (or 60 s pass): a stall the test ends itself. */
+    volatile java.util.concurrent.CountDownLatch stallFirstWriteUntil;
+    /** Counted down when the first write starts stalling. */
+    final java.util.concurrent.CountDownLatch stalling = new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger stalls = new AtomicInteger();
 
     RecordingSink(String name, Capability capability) {
@@ -105,7 +109,11 @@ final class RecordingSink implements Sink {
 
             @Override
             public void write(ChangeEvent event, long epoch) throws Exception {
-                if (stallFirstWriteMs > 0 && stalls.getAndIncrement() == 0) Thread.sleep(stallFirstWriteMs);
+                if ((stallFirstWriteMs > 0 || stallFirstWriteUntil != null) && stalls.getAndIncrement() == 0) {
+                    stalling.countDown();
+                    if (stallFirstWriteUntil != null) stallFirstWriteUntil.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    else Thread.sleep(stallFirstWriteMs);
+                }
                 maxEpochWritten.accumulateAndGet(epoch, Math::max);
                 if (epoch < lastEpochPrepared || (epoch == lastEpochPrepared && capability == Capability.RECORD_AT_A_TIME)) {
                     violations.add("writer " + index + " got epoch " + epoch + " after preparing " + lastEpochPrepared);
