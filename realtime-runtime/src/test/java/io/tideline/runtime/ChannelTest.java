@@ -53,9 +53,15 @@ class ChannelTest {
                 expected++;
             }
         });
+        t.setDaemon(true);
         t.start();
         producer.bindToCurrentThread();
-        for (int i = 0; i < n; i++) assertTrue(c.put(i, () -> false));
+        // a consumer that died on an ordering bug stops taking: put then gives up (abort) instead of blocking for ever
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        for (int i = 0; i < n; i++) {
+            boolean put = c.put(i, () -> !t.isAlive() || System.nanoTime() > deadline);
+            if (!put) break;
+        }
         t.join(20_000);
         assertFalse(t.isAlive());
         assertNull(error.get());

@@ -300,7 +300,9 @@ class EpochRuntimeTest {
         RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
         sink.failEveryPrepare = true;
         EpochRuntime rt = runtime(source, sink).maxConsecutiveFailures(3).build();
-        EpochRuntimeException e = assertThrows(EpochRuntimeException.class, rt::run);
+        // bounded: a broken max-failures rule would restart for ever
+        EpochRuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(EpochRuntimeException.class, rt::run));
         assertTrue(e.getMessage().startsWith("Cannot keep replicating: 3 consecutive attempts failed, the last in sink-rec-"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("simulated sink failure"), e.getMessage());
