@@ -239,4 +239,22 @@ class ValidateCommandIT {
         assertEquals(2, run.exitCode());
         assertFalse(run.all().contains("catalogsecret") || run.all().contains("saltsecret"), run.all());
     }
+
+    @Test
+    void passwordsNeverAppearWhenConnectionsFail() throws Exception {
+        int closed = io.tideline.testkit.FreePorts.next();
+        CliRun unreachable = validate(good("tideline.source.database.port", Integer.toString(closed),
+                "tideline.source.database.password", "pgsecret-unreachable",
+                "tideline.sink.iceberg.enabled", "true", "tideline.sink.iceberg.catalog.type", "jdbc",
+                "tideline.sink.iceberg.catalog.uri", "jdbc:postgresql://127.0.0.1:" + closed + "/cat",
+                "tideline.sink.iceberg.catalog.jdbc.password", "catalogsecret-unreachable",
+                "tideline.sink.iceberg.catalog.warehouse", "/tmp/unused"));
+        assertEquals(2, unreachable.exitCode(), unreachable.all());
+        assertFalse(unreachable.all().contains("pgsecret-unreachable") || unreachable.all().contains("catalogsecret-unreachable"),
+                unreachable.all());
+        CliRun wrongUser = validate(good("tideline.source.database.user", "no_such_user_x",
+                "tideline.source.database.password", "pgsecret-wronguser"));
+        assertEquals(2, wrongUser.exitCode(), wrongUser.all());
+        assertFalse(wrongUser.all().contains("pgsecret-wronguser"), wrongUser.all());
+    }
 }

@@ -105,7 +105,7 @@ class DebeziumCompatibilityIT {
         p.put("poll.interval.ms", "10");
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class)).using(p)
                 .notifying(e -> debezium.add(e.record())).build();
-        threads.submit(engine);
+        engineRun = threads.submit(engine);
         waitFor("the last change to reach Debezium's engine", () -> lastTopicIsMarker());
         Thread.sleep(500); // anything after the marker would be a bug; give it the chance to show
         engine.close();
@@ -114,7 +114,7 @@ class DebeziumCompatibilityIT {
         source = DebeziumChangeSource.builder().hostname(pg.host()).port(pg.port()).user(pg.user())
                 .password(pg.password()).database(db).slotName("tideline_compat").publicationName("tideline_compat")
                 .tableIncludeList(tables).snapshotMode("no_data").stateDir(state).name(PREFIX).build();
-        threads.submit(() -> {
+        sourceRun = threads.submit(() -> {
             source.run(tideline::add);
             return null;
         });
@@ -175,9 +175,27 @@ class DebeziumCompatibilityIT {
         return out;
     }
 
+    private static java.util.concurrent.Future<?> engineRun;
+    private static java.util.concurrent.Future<?> sourceRun;
+
+    /** Rethrows what a background run failed with, so a dead capture fails the test with its cause, not a timeout. */
+    private static void checkRuns() {
+        for (java.util.concurrent.Future<?> f : new java.util.concurrent.Future<?>[] {engineRun, sourceRun}) {
+            if (f == null || !f.isDone()) continue;
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError("a capture run failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!condition.getAsBoolean()) {
+            checkRuns();
             if (System.nanoTime() > deadline) {
                 fail("Timed out waiting for " + what + " (debezium " + dataRecords().size() + " records, tideline "
                         + tideline.size() + " changes).");
@@ -191,7 +209,9 @@ class DebeziumCompatibilityIT {
         if (engine != null) engine.close();
         if (source != null) source.close();
         threads.shutdown();
-        threads.awaitTermination(30, TimeUnit.SECONDS);
+        boolean stopped = threads.awaitTermination(30, TimeUnit.SECONDS);
+        checkRuns();
+        if (!stopped) throw new AssertionError("the capture threads did not stop within 30 s");
         if (pg != null && db != null) {
             for (String slot : List.of("dbz_reference", "tideline_compat")) {
                 try {

@@ -73,20 +73,23 @@ class UnchangedToastToKafkaIT {
                 .tableIncludeList(List.of("public.toast_full", "public.toast_default")).snapshotMode("no_data")
                 .stateDir(state).name("toast").build();
         ExecutorService thread = Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<Object> run = null;
         try {
-            thread.submit(() -> {
+            run = thread.submit(() -> {
                 source.run(events::add);
                 return null;
             });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (events.size() < 4) {
+                if (run.isDone()) run.get(); // the source failed: its error, not a timeout
                 if (System.nanoTime() > deadline) fail("captured only " + events.size() + " of 4 changes: " + events);
                 Thread.sleep(100);
             }
         } finally {
             source.close();
             thread.shutdown();
-            thread.awaitTermination(30, TimeUnit.SECONDS);
+            assertTrue(thread.awaitTermination(30, TimeUnit.SECONDS), "the source did not stop within 30 s of close()");
+            if (run != null) run.get(); // close() ends run() normally; anything else is a failure of the test
             pg.executeIn(db, "SELECT pg_drop_replication_slot('toast_kafka') FROM pg_replication_slots WHERE slot_name = 'toast_kafka' AND NOT active");
         }
         ChangeEvent defaultUpdate = events.stream()
