@@ -14,6 +14,9 @@ public final class TidelineConfigDef {
     public static final String SOURCE_PUBLICATION_NAME = "tideline.source.publication.name";
     public static final String SOURCE_TABLE_INCLUDE_LIST = "tideline.source.table.include.list";
     public static final String SOURCE_SNAPSHOT_MODE = "tideline.source.snapshot.mode";
+    public static final String RUNTIME_RESTART_BACKOFF_INITIAL = "tideline.runtime.restart.backoff.initial";
+    public static final String RUNTIME_RESTART_BACKOFF_MAX = "tideline.runtime.restart.backoff.max";
+    public static final String RUNTIME_RESTART_MAX_FAILURES = "tideline.runtime.restart.max.failures";
     public static final String SOURCE_SNAPSHOT_THREADS = "tideline.source.snapshot.threads";
     public static final String SOURCE_SNAPSHOT_CHUNK_ROWS = "tideline.source.snapshot.chunk.rows";
     public static final String SOURCE_DEBEZIUM_PREFIX = "tideline.source.debezium.";
@@ -72,6 +75,7 @@ public final class TidelineConfigDef {
         def.rule(TidelineConfigDef::atLeastOneSink);
         def.rule(TidelineConfigDef::kafkaNeedsBootstrapServers);
         def.rule(TidelineConfigDef::kafkaFenceSettingsStay);
+        def.rule(TidelineConfigDef::backoffInitialAtMostMax);
         def.rule(TidelineConfigDef::icebergNeedsCatalogType);
         return def;
     }
@@ -131,6 +135,17 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(RUNTIME_SHUTDOWN_TIMEOUT, ConfigType.DURATION).defaultValue("30s").group(g)
                 .validator(Validators.positiveDuration())
                 .doc("How long a graceful shutdown waits for the pipeline to stop before giving up.").build());
+        def.define(ConfigKey.builder(RUNTIME_RESTART_BACKOFF_INITIAL, ConfigType.DURATION).defaultValue("1s").group(g)
+                .validator(Validators.positiveDuration())
+                .doc("Wait before restarting after a failed attempt; doubles per attempt up to the maximum.").build());
+        def.define(ConfigKey.builder(RUNTIME_RESTART_BACKOFF_MAX, ConfigType.DURATION).defaultValue("30s").group(g)
+                .validator(Validators.positiveDuration())
+                .doc("Longest wait between restarts. Outages (connection refused or reset, timeouts, a leader moving) are"
+                        + " retried for as long as they last.").build());
+        def.define(ConfigKey.builder(RUNTIME_RESTART_MAX_FAILURES, ConfigType.INT).defaultValue("5").group(g)
+                .validator(Validators.atLeast(1))
+                .doc("Consecutive failures of an unrecognised kind before the daemon exits (exit code 1). Errors that"
+                        + " retrying cannot fix (authentication, a missing table or slot) stop it at once.").build());
         def.define(ConfigKey.builder(STATE_DIR, ConfigType.PATH).defaultValue("./tideline-state").group(g)
                 .doc("Directory of the epoch ledger and source offsets. Keep it across restarts.").build());
     }
@@ -253,6 +268,18 @@ public final class TidelineConfigDef {
                 n = -1;
             }
             if (n < 1 || n > 5) problems.add(fenceProblem("max.in.flight.requests.per.connection", inFlight, "1 to 5", source));
+        }
+    }
+
+    private static void backoffInitialAtMostMax(java.util.Map<String, Object> values,
+            java.util.Map<String, String> raw, String source, List<ConfigProblem> problems) {
+        Object initial = values.get(RUNTIME_RESTART_BACKOFF_INITIAL);
+        Object max = values.get(RUNTIME_RESTART_BACKOFF_MAX);
+        if (initial instanceof java.time.Duration i && max instanceof java.time.Duration m && i.compareTo(m) > 0) {
+            problems.add(new ConfigProblem(RUNTIME_RESTART_BACKOFF_INITIAL, "Cannot load configuration: property '"
+                    + RUNTIME_RESTART_BACKOFF_INITIAL + "' (" + raw.getOrDefault(RUNTIME_RESTART_BACKOFF_INITIAL, "1s")
+                    + ") is longer than '" + RUNTIME_RESTART_BACKOFF_MAX + "' (" + raw.getOrDefault(RUNTIME_RESTART_BACKOFF_MAX, "30s")
+                    + "). Lower it or raise the maximum in " + source + "."));
         }
     }
 

@@ -58,6 +58,9 @@ public final class PipelineFactory {
                     .operators(Operators.fromProperties(config.withPrefix(TRANSFORMS_PREFIX)))
                     .batchTrigger(config.getDuration(ICEBERG_TRIGGER_INTERVAL), config.getInt(ICEBERG_BATCH_MAX_ROWS))
                     .shutdownTimeout(config.getDuration(RUNTIME_SHUTDOWN_TIMEOUT))
+                    .restartBackoff(config.getDuration(RUNTIME_RESTART_BACKOFF_INITIAL), config.getDuration(RUNTIME_RESTART_BACKOFF_MAX))
+                    .maxConsecutiveFailures(config.getInt(RUNTIME_RESTART_MAX_FAILURES))
+                    .failureKinds(FailureKinds::of)
                     .meterRegistry(registry);
             sinks.forEach(runtime::sink);
             EpochRuntime rt = runtime.build();
@@ -150,7 +153,10 @@ public final class PipelineFactory {
 
         @Override
         public List<String> notReadyReasons() {
-            return snapshots.notReady();
+            List<String> reasons = new ArrayList<>();
+            runtime.recovering().ifPresent(reasons::add);
+            reasons.addAll(snapshots.notReady());
+            return reasons;
         }
     }
 }

@@ -15,6 +15,7 @@ final class Control {
     private volatile String failedStage;
     private volatile long drainEpoch = Long.MAX_VALUE;
     private volatile boolean committedAny;
+    private volatile boolean committedEpoch;
     private long lastCommittedEpoch = Long.MIN_VALUE;
 
     boolean aborted() {
@@ -56,6 +57,7 @@ final class Control {
 
     synchronized void epochCommitted(long epoch, boolean changedPosition) {
         if (changedPosition) committedAny = true;
+        committedEpoch = true;
         lastCommittedEpoch = Math.max(lastCommittedEpoch, epoch);
         if (epoch >= drainEpoch) complete();
     }
@@ -83,5 +85,10 @@ final class Control {
 
     boolean committedAny() {
         return committedAny;
+    }
+
+    /** True once this attempt committed an epoch, even one that moved no position (an idle stream). */
+    boolean committedEpoch() {
+        return committedEpoch;
     }
 }

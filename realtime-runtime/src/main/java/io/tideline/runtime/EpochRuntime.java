@@ -51,6 +51,9 @@ public final class EpochRuntime {
 
     private final Settings settings;
     private final int maxConsecutiveFailures;
+    private final java.util.function.Function<Throwable, FailureKind> failureKinds;
+    private volatile String recovering;
+    private volatile Pipeline failedAttempt;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final AtomicReference<Position> lastCommitted = new AtomicReference<>();
@@ -65,6 +68,7 @@ public final class EpochRuntime {
                 b.queueCapacity, b.operators, new SinkRouter(trigger, registry), new RuntimeMetrics(registry),
                 b.shutdownTimeout);
         this.maxConsecutiveFailures = b.maxConsecutiveFailures;
+        this.failureKinds = b.failureKinds;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
         b.ledger.lastCommitted().map(EpochRecord::end).ifPresent(lastCommitted::set);
@@ -91,6 +95,7 @@ public final class EpochRuntime {
         }
         long nextEpoch = settings.ledger().lastCommitted().map(r -> r.epoch() + 1).orElse(1L);
         int failures = 0;
+        int attempts = 0;
         try {
             while (stopRequested.getCount() > 0) {
                 Pipeline pipeline = new Pipeline(settings, nextEpoch, lastCommitted);
@@ -103,20 +108,40 @@ public final class EpochRuntime {
                     throw new EpochRuntimeException(e.getMessage(), e);
                 }
                 nextEpoch = pipeline.nextEpoch();
-                if (outcome != Control.Outcome.FAILED) return;
+                if (outcome != Control.Outcome.FAILED) {
+                    recovering = null;
+                    return;
+                }
                 Throwable cause = pipeline.control().failure();
-                failures = pipeline.control().committedAny() ? 1 : failures + 1;
+                FailureKind kind = classify(cause);
+                settings.metrics().failures(kind).increment();
+                attempts = pipeline.control().committedAny() ? 1 : attempts + 1;
+                if (kind == FailureKind.PERMANENT) {
+                    throw new EpochRuntimeException("Cannot keep replicating: " + pipeline.control().failedStage()
+                            + " failed with an error that retrying cannot fix: " + cause.getMessage() + ". Fix the cause"
+                            + " and restart; everything after " + lastCommitted().map(Position::toString)
+                            .orElse("the slot's start") + " is replayed.", cause);
+                }
+                // An outage (transient) is waited out for as long as it lasts; only unknown failures count.
+                if (kind == FailureKind.UNKNOWN) failures = pipeline.control().committedAny() ? 1 : failures + 1;
+                else if (pipeline.control().committedAny()) failures = 0;
                 settings.metrics().restarts.increment();
-                if (failures >= maxConsecutiveFailures) {
+                if (kind == FailureKind.UNKNOWN && failures >= maxConsecutiveFailures) {
                     throw new EpochRuntimeException("Cannot keep replicating: " + failures + " consecutive attempts failed,"
                             + " the last in " + pipeline.control().failedStage() + ": " + cause.getMessage()
                             + ". Fix the cause and restart; everything after " + lastCommitted() .map(Position::toString)
                             .orElse("the slot's start") + " is replayed.", cause);
                 }
-                long backoff = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() * (1L << Math.min(20, failures - 1)));
-                LOG.warn("Epoch pipeline failed in {} ({}); restarting in {} ms from {} (attempt {} of {}).",
-                        pipeline.control().failedStage(), cause.toString(), backoff,
-                        lastCommitted().map(Position::toString).orElse("the start"), failures, maxConsecutiveFailures, cause);
+                long backoff = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() * (1L << Math.min(20, attempts - 1)));
+                failedAttempt = pipeline;
+                recovering = "restarting after a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " failure in "
+                        + pipeline.control().failedStage() + " (attempt " + attempts + "): " + cause.getMessage();
+                // One line per attempt with the cause; the stack trace only at debug.
+                LOG.warn("Epoch pipeline failed in {} ({} failure: {}); restarting in {} ms from {} (attempt {}{}).",
+                        pipeline.control().failedStage(), kind.name().toLowerCase(java.util.Locale.ROOT), cause.toString(),
+                        backoff, lastCommitted().map(Position::toString).orElse("the start"), attempts,
+                        kind == FailureKind.UNKNOWN ? ", " + failures + " of " + maxConsecutiveFailures + " unexplained" : ", retried until it recovers");
+                LOG.debug("Cause of the failed attempt", cause);
                 if (stopRequested.await(backoff, TimeUnit.MILLISECONDS)) return;
             }
         } finally {
@@ -129,6 +154,30 @@ public final class EpochRuntime {
      * Stops gracefully: the current epoch is abandoned without committing partial work (it is replayed on the
      * next start), an epoch already fully prepared finishes committing, writers are closed. {@link #run()} returns.
      */
+    /**
+     * Why the runtime is not streaming right now: the cause of the last failed attempt, until the attempt after it
+     * commits an epoch. Empty while streaming normally.
+     */
+    public java.util.Optional<String> recovering() {
+        String r = recovering;
+        Pipeline p = current;
+        if (r == null) return java.util.Optional.empty();
+        if (p != null && p != failedAttempt && p.control().committedEpoch()) {
+            recovering = null;
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(r);
+    }
+
+    private FailureKind classify(Throwable cause) {
+        try {
+            FailureKind k = failureKinds.apply(cause);
+            return k == null ? FailureKind.UNKNOWN : k;
+        } catch (RuntimeException e) {
+            return FailureKind.UNKNOWN;
+        }
+    }
+
     public void stop() {
         stopRequested.countDown();
         Pipeline p = current;
@@ -147,6 +196,7 @@ public final class EpochRuntime {
         private int batchMaxRows = BatchTrigger.DEFAULT.maxRows();
         private MeterRegistry registry;
         private int maxConsecutiveFailures = 5;
+        private java.util.function.Function<Throwable, FailureKind> failureKinds = t -> FailureKind.UNKNOWN;
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -206,6 +256,16 @@ public final class EpochRuntime {
         }
 
         /** Failed attempts in a row (none committing an epoch) after which {@link #run()} throws; default 5. */
+        /**
+         * How a failed attempt's cause is treated (default: every failure {@link FailureKind#UNKNOWN}): transient ones
+         * are retried for ever with the capped backoff, permanent ones stop at once, unknown ones count towards
+         * {@link #maxConsecutiveFailures}.
+         */
+        public Builder failureKinds(java.util.function.Function<Throwable, FailureKind> classifier) {
+            this.failureKinds = classifier;
+            return this;
+        }
+
         public Builder maxConsecutiveFailures(int maxConsecutiveFailures) {
             this.maxConsecutiveFailures = maxConsecutiveFailures;
             return this;

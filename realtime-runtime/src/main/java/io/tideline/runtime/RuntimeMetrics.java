@@ -25,6 +25,12 @@ final class RuntimeMetrics {
     final Counter epochsCoalesced;
     private final Map<String, AtomicReference<Channel>> queues = new ConcurrentHashMap<>();
 
+    /** Failed attempts by how they were treated: {@code tideline_runtime_failures_total{kind=transient|permanent|unknown}}. */
+    Counter failures(FailureKind kind) {
+        return Counter.builder("tideline.runtime.failures").tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                .description("Failed pipeline attempts, by kind").register(registry);
+    }
+
     RuntimeMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.latency = new LatencyHistogram(registry);

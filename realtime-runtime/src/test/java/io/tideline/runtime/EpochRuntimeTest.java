@@ -294,6 +294,37 @@ class EpochRuntimeTest {
     }
 
     @Test
+    void transientFailuresAreRetriedPastTheMaximumUntilTheOutageEnds() throws Throwable {
+        List<List<ChangeEvent>> txs = TestEvents.random(5, 300, 3, 10);
+        ReplayableSource source = new ReplayableSource(txs);
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        sink.failPrepareAtEpoch = 0;
+        sink.failPrepareTimes = 6; // an outage longer than three attempts
+        EpochRuntime rt = runtime(source, sink).maxConsecutiveFailures(3).restartBackoff(Duration.ZERO, Duration.ZERO)
+                .failureKinds(t -> t.getMessage() != null && t.getMessage().contains("simulated") ? FailureKind.TRANSIENT : FailureKind.UNKNOWN)
+                .build();
+        AtomicReference<String> seenRecovering = new AtomicReference<>();
+        source.onAcknowledge = ack -> rt.recovering().ifPresent(seenRecovering::set);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> runToEnd(rt));
+        assertEquals(7, source.runs.get(), "six failed attempts, then one that got through");
+        assertEquals(6.0, registry.get("tideline.runtime.failures").tag("kind", "transient").counter().count());
+        assertExactlyOnceInKeyOrder(txs, sink);
+        assertTrue(rt.recovering().isEmpty(), "recovered once an epoch committed: " + rt.recovering());
+    }
+
+    @Test
+    void aPermanentFailureStopsAtOnceNamingTheCause() throws Exception {
+        ReplayableSource source = new ReplayableSource(TestEvents.random(2, 200, 3, 10));
+        RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+        sink.failEveryPrepare = true;
+        EpochRuntime rt = runtime(source, sink).maxConsecutiveFailures(5).failureKinds(t -> FailureKind.PERMANENT).build();
+        EpochRuntimeException e = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(EpochRuntimeException.class, rt::run));
+        assertEquals(1, source.runs.get(), "no retry of a permanent failure");
+        assertTrue(e.getMessage().contains("retrying cannot fix") && e.getMessage().contains("simulated sink failure"), e.getMessage());
+    }
+
+    @Test
     void tooManyConsecutiveFailuresStopTheRuntimeWithTheCause() throws Exception {
         ReplayableSource source = new ReplayableSource(TestEvents.random(1, 200, 3, 10));
         RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code prepare:kafka@2} = the second time the Kafka sink starts to prepare an epoch.
  *
  * <p>Points: {@code write:<sink>}, {@code prepare:<sink>}, {@code prepared:<sink>} (the sink made the epoch
- * durable, the ledger is not yet written), {@code acknowledged} (ledger written and source acknowledged).
+ * durable, the ledger is not yet written), {@code committed} (ledger written, source not yet acknowledged),
+ * {@code acknowledged} (ledger written and source acknowledged).
  */
 public final class PausePoints {
 

@@ -3,7 +3,10 @@ package io.tideline.daemon.wiring;
 import io.tideline.api.ChangeSource;
 import io.tideline.api.Position;
 
-/** A source that stops at the {@code acknowledged} {@link PausePoints} right after an epoch commit. */
+/**
+ * A source that stops at the {@code committed} {@link PausePoints} (the epoch is in the ledger, the source not yet
+ * acknowledged) and at {@code acknowledged} (right after the source acknowledged it).
+ */
 final class PausingSource implements ChangeSource {
 
     private final ChangeSource delegate;
@@ -21,6 +24,7 @@ final class PausingSource implements ChangeSource {
 
     @Override
     public void acknowledge(Position durable) throws Exception {
+        points.reach("committed");
         delegate.acknowledge(durable);
         points.reach("acknowledged");
     }

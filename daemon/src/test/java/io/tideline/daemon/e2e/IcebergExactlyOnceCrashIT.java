@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IcebergExactlyOnceCrashIT {
 
     private static final String NAMESPACE = "e2e";
-    private static final String[] PAUSE_POINTS = {"write:iceberg@150", "prepared:iceberg@3", "acknowledged@2"};
+    private static final String[] PAUSE_POINTS = {"write:iceberg@150", "prepare:iceberg@2", "prepared:iceberg@3",
+            "committed@2", "acknowledged@2"};
     private static PostgresCluster pg;
 
     @TempDir

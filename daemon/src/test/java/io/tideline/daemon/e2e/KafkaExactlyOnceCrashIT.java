@@ -66,7 +66,9 @@ class KafkaExactlyOnceCrashIT {
             Workload workload = new Workload(conn, 42);
             workload.setUp(20);
 
-            String[] pausePoints = {"write:kafka@400", "prepare:kafka@3", "prepared:kafka@2", "acknowledged@2"};
+            // write:kafka@1 right after a kill: killed again while replaying what the previous kill left behind
+            String[] pausePoints = {"write:kafka@400", "prepare:kafka@3", "write:kafka@1", "prepared:kafka@2", "committed@2",
+                    "acknowledged@2"};
             for (int run = 0; run < pausePoints.length; run++) {
                 try (DaemonProcess daemon = DaemonProcess.start(config, pausePoints[run], dir.resolve("daemon-" + run + ".log"))) {
                     if (run == 0) {

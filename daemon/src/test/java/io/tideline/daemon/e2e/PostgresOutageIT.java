@@ -1,0 +1,139 @@
+package io.tideline.daemon.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.tideline.testkit.KafkaBroker;
+import io.tideline.testkit.PostgresCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11's outage promise: PostgreSQL stopped ({@code pg_ctl stop -m fast}) for far longer than the runtime's
+ * maximum of unexplained failures is waited out, not fatal. {@code /health/ready} says why it is not ready while the
+ * database is gone; once it is back, changes flow again and nothing was lost.
+ */
+class PostgresOutageIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPostgresOutageLongerThanTheFailureLimitIsWaitedOutAndChangesFlowAfterIt() throws Exception {
+        KafkaBroker kafka = KafkaBroker.shared();
+        try (PostgresCluster pg = PostgresCluster.startNew()) {
+            org.junit.jupiter.api.Assumptions.assumeFalse(pg.isExternal(),
+                    "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would stop");
+            String db = pg.createDatabase("outage");
+            pg.executeIn(db, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'before')");
+            kafka.createTopic("outage.public.t", 1);
+            Path config = dir.resolve("tideline.properties");
+            Files.writeString(config, String.join("\n",
+                    "tideline.source.database.hostname=" + pg.host(),
+                    "tideline.source.database.port=" + pg.port(),
+                    "tideline.source.database.user=" + pg.user(),
+                    "tideline.source.database.password=" + pg.password(),
+                    "tideline.source.database.dbname=" + db,
+                    "tideline.source.slot.name=outage",
+                    "tideline.source.table.include.list=public.t",
+                    "tideline.runtime.epoch.duration=1s",
+                    // three unexplained failures would end the daemon within ~2 s; the outage lasts 12 s
+                    "tideline.runtime.restart.max.failures=3",
+                    "tideline.runtime.restart.backoff.initial=200ms",
+                    "tideline.runtime.restart.backoff.max=1s",
+                    "tideline.state.dir=" + dir.resolve("state"),
+                    "tideline.sink.kafka.enabled=true",
+                    "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                    "tideline.sink.kafka.topic.prefix=outage",
+                    "tideline.sink.kafka.schemas.enable=false",
+                    "tideline.http.port=0", ""));
+            try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"))) {
+                String base = httpBase(daemon);
+                await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(90), "ready after the snapshot");
+                await(() -> values(kafka).contains("before"), daemon, Duration.ofSeconds(30), "the snapshot in Kafka");
+
+                pg.stop(false);
+                long outageEnds = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+                boolean sawReason = false;
+                while (System.nanoTime() < outageEnds) {
+                    if (!daemon.isAlive()) fail("the daemon exited during the outage:\n" + daemon.tail());
+                    Http r = get(base + "/health/ready");
+                    if (r.status == 503 && r.body.contains("restarting after a transient failure")) sawReason = true;
+                    Thread.sleep(250);
+                }
+                assertTrue(sawReason, "/health/ready said it was reconnecting");
+                pg.start();
+                pg.executeIn(db, "INSERT INTO t VALUES (2, 'after')", "UPDATE t SET v = 'changed' WHERE id = 1");
+                await(() -> values(kafka).containsAll(List.of("after", "changed")), daemon, Duration.ofSeconds(120),
+                        "the changes made after the outage in Kafka");
+                await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(60), "ready again");
+                String metrics = get(base + "/metrics").body;
+                assertTrue(metrics.contains("tideline_runtime_failures_total{application=\"tideline\",kind=\"transient\"}"), metrics);
+                assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), "graceful stop exits 0:\n" + daemon.tail());
+            } finally {
+                if (!pg.isRunning()) pg.start();
+                pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'outage' AND NOT active");
+            }
+        }
+    }
+
+    /** The {@code v} of every record in the topic, in order. */
+    private static List<String> values(KafkaBroker kafka) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : kafka.readAll("outage.public.t", Duration.ofSeconds(20))) {
+            if (r.value() == null) continue;
+            String json = new String(r.value(), StandardCharsets.UTF_8);
+            var after = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("after");
+            if (after != null && !after.isNull()) out.add(after.get("v").asText());
+        }
+        return out;
+    }
+
+    private record Http(int status, String body) {
+    }
+
+    private static Http get(String url) {
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return new Http(r.statusCode(), r.body());
+        } catch (Exception e) {
+            return new Http(-1, e.toString());
+        }
+    }
+
+    private String httpBase(DaemonProcess daemon) throws Exception {
+        String marker = "/metrics on http://";
+        daemon.awaitLine(marker, Duration.ofSeconds(60));
+        for (String line : Files.readAllLines(dir.resolve("daemon.log"))) {
+            int i = line.indexOf(marker);
+            if (i >= 0) return "http://" + line.substring(i + marker.length()).strip();
+        }
+        throw new AssertionError("no HTTP address in the daemon log");
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Check condition, DaemonProcess daemon, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) fail("timed out after " + timeout + " waiting for " + what + "; daemon log:\n" + daemon.tail());
+            if (!daemon.isAlive()) fail("daemon exited unexpectedly while waiting for " + what + ":\n" + daemon.tail());
+            Thread.sleep(250);
+        }
+    }
+}
