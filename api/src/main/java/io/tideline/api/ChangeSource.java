@@ -29,5 +29,13 @@ public interface ChangeSource extends AutoCloseable {
     @FunctionalInterface
     interface ChangeHandler {
         void onChange(ChangeEvent event) throws InterruptedException;
+
+        /**
+         * The source passed {@code position} without a change to deliver (a heartbeat between transactions, while
+         * the captured tables are idle): an epoch may end there, so acknowledging it lets the slot release WAL that
+         * only other tables wrote. Called only between transactions, with positions above every change delivered.
+         */
+        default void onProgress(Position position) throws InterruptedException {
+        }
     }
 }

@@ -45,7 +45,18 @@ final class ChunkedSnapshot implements AutoCloseable {
      * up the gate for a stream resuming after {@code floor}.
      */
     static ChunkedSnapshot open(DebeziumChangeSource.Builder b, Properties engineProperties, String placeholder,
-                                Position floor, boolean offsetsExist) throws SQLException {
+                                Position floor, boolean offsetsExist) {
+        try {
+            return openOrThrow(b, engineProperties, placeholder, floor, offsetsExist);
+        } catch (SQLException | RuntimeException e) {
+            throw new IllegalStateException("Cannot capture changes from " + b.hostname + ":" + b.port + "/" + b.database
+                    + " through slot '" + b.slotName + "': " + Failures.describe(e, null) + ". Check that PostgreSQL is"
+                    + " reachable, that wal_level=logical and that no other process uses the slot.", e);
+        }
+    }
+
+    private static ChunkedSnapshot openOrThrow(DebeziumChangeSource.Builder b, Properties engineProperties, String placeholder,
+                                               Position floor, boolean offsetsExist) throws SQLException {
         String url = "jdbc:postgresql://" + b.hostname + ":" + b.port + "/" + b.database;
         Properties jdbc = new Properties();
         jdbc.setProperty("user", b.user);
@@ -136,6 +147,11 @@ final class ChunkedSnapshot implements AutoCloseable {
 
     StreamGate gate() {
         return gate;
+    }
+
+    /** A new connection to the source database (for the heartbeat). */
+    java.sql.Connection connect() throws SQLException {
+        return snapshotter.connect();
     }
 
     void start() {

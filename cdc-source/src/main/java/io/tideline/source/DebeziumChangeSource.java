@@ -56,6 +56,7 @@ public final class DebeziumChangeSource implements ChangeSource {
 
     private volatile Run current;
     private volatile ChunkedSnapshot lastSnapshot;
+    private volatile Heartbeats heartbeats;
     private volatile Position acknowledged;
 
     private DebeziumChangeSource(Builder b) {
@@ -93,19 +94,12 @@ public final class DebeziumChangeSource implements ChangeSource {
                 throw new IllegalStateException("Cannot run source '" + settings.name
                         + "': it is already running. Call close() and wait for run() to return first.");
             }
-            removeStaleSpillFiles();
+            TransactionBuffer.removeSpillFiles(settings.stateDir.resolve(SPILL_DIR));
             Position floor = lastAcknowledged();
             acknowledged = floor;
             String placeholder = properties.getProperty(EngineProperties.PLACEHOLDER, EngineProperties.DEFAULT_PLACEHOLDER);
-            ChunkedSnapshot snapshot;
-            try {
-                snapshot = ChunkedSnapshot.open(settings, properties, placeholder, floor, java.nio.file.Files.exists(offsetFile));
-            } catch (java.sql.SQLException | RuntimeException e) {
-                throw new IllegalStateException("Cannot capture changes from " + settings.hostname + ":" + settings.port
-                        + "/" + settings.database + " through slot '" + settings.slotName + "': " + Failures.describe(e, null)
-                        + ". Check that PostgreSQL is reachable, that wal_level=logical and that no other process uses"
-                        + " the slot.", e);
-            }
+            ChunkedSnapshot snapshot = ChunkedSnapshot.open(settings, properties, placeholder, floor,
+                    java.nio.file.Files.exists(offsetFile));
             run = new Run(handler, floor, placeholder, snapshot);
             current = run;
             LOG.info("Starting capture of {}:{}/{} tables {} through slot '{}' and publication '{}' (snapshot.mode={}),"
@@ -113,16 +107,27 @@ public final class DebeziumChangeSource implements ChangeSource {
                     settings.tableIncludeList.isEmpty() ? "(all)" : settings.tableIncludeList, settings.slotName,
                     settings.publicationName, settings.snapshotMode, floor == null ? "(none)" : floor);
         }
+        Heartbeats beats = new Heartbeats(run.snapshot::connect, settings.slotName, settings.heartbeatInterval,
+                settings.walRetainedWarnBytes);
+        heartbeats = beats;
         try {
             run.snapshot.start();
+            beats.start();
             run.execute();
         } finally {
+            beats.close();
             run.snapshot.close();
             synchronized (lifecycle) {
                 current = null;
                 lastSnapshot = run.snapshot;
             }
         }
+    }
+
+    /** WAL bytes the slot retains, as last measured by the heartbeat; -1 before the first look. */
+    public long retainedWalBytes() {
+        Heartbeats h = heartbeats;
+        return h == null ? -1 : h.retainedWalBytes();
     }
 
     /** Every captured table's snapshot progress (of the current run, or the last one). */
@@ -135,18 +140,6 @@ public final class DebeziumChangeSource implements ChangeSource {
     /** Asks the running daemon (or the next start) to snapshot these {@code schema.table}s again. */
     public static Path requestSnapshot(Path stateDir, List<String> tables) {
         return new SnapshotRequests(stateDir).request(tables);
-    }
-
-    /** Spill files of a run that crashed: they hold no state (the transaction is replayed). */
-    private void removeStaleSpillFiles() throws IOException {
-        Path dir = settings.stateDir.resolve(SPILL_DIR);
-        if (java.nio.file.Files.isDirectory(dir)) {
-            try (var files = java.nio.file.Files.newDirectoryStream(dir, "*.spill")) {
-                for (Path f : files) {
-                    java.nio.file.Files.deleteIfExists(f);
-                }
-            }
-        }
     }
 
     @Override
@@ -329,6 +322,14 @@ public final class DebeziumChangeSource implements ChangeSource {
                 }
             } else if (kind instanceof RecordConverter.Message m && StreamGate.PREFIX.equals(m.prefix())) {
                 emit(gate.onMessage(m.content(), m.lsn(), event), event);
+                if (Heartbeats.is(m.content()) && stamper.buffered() == 0) {
+                    // above any transaction that ended at this LSN, below any chunk (chunks have their own watermark)
+                    Position p = new Position(m.lsn(), StreamGate.CHUNK_INDEX_BASE - 1);
+                    if (stamper.passTo(p)) {
+                        markers.add(p, event);
+                        handler.onProgress(p);
+                    }
+                }
             }
         }
 
@@ -400,6 +401,8 @@ public final class DebeziumChangeSource implements ChangeSource {
         int maxBufferedChanges = 100_000;
         int snapshotThreads = Runtime.getRuntime().availableProcessors();
         int snapshotChunkRows = 8192;
+        java.time.Duration heartbeatInterval = java.time.Duration.ofSeconds(10);
+        long walRetainedWarnBytes = 1L << 30;
 
         private Builder() {
         }
@@ -443,6 +446,12 @@ public final class DebeziumChangeSource implements ChangeSource {
 
         /** Connections reading snapshot chunks at once (default: the core count). */
         public Builder snapshotThreads(int threads) { this.snapshotThreads = threads; return this; }
+
+        /** How often an idle capture writes a heartbeat so its slot can release WAL (default 10 s; zero: never). */
+        public Builder heartbeatInterval(java.time.Duration interval) { this.heartbeatInterval = interval; return this; }
+
+        /** Retained WAL of the slot above which a warning is logged (default 1 GiB; zero: never). */
+        public Builder walRetainedWarnBytes(long bytes) { this.walRetainedWarnBytes = bytes; return this; }
 
         /** Rows per snapshot chunk (default 8192): the unit of progress, of memory per reader and of a restart. */
         public Builder snapshotChunkRows(int rows) { this.snapshotChunkRows = rows; return this; }

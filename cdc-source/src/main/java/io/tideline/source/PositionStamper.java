@@ -70,6 +70,13 @@ final class PositionStamper<T> {
         return last;
     }
 
+    /** Moves the floor to {@code p} (a heartbeat) when it is past it; false for a heartbeat already passed. */
+    boolean passTo(Position p) {
+        if (p.isAtOrBefore(floor)) return false;
+        floor = p;
+        return true;
+    }
+
     /** A streamed change of the open transaction; held until {@link #commit}. */
     void change(T change) {
         transaction.add(change);

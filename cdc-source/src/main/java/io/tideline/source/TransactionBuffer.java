@@ -142,4 +142,12 @@ final class TransactionBuffer<T> implements AutoCloseable {
     public void close() {
         clear();
     }
+
+    /** Removes the spill files a crashed run left: they hold no state (their transaction is replayed). */
+    static void removeSpillFiles(java.nio.file.Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) return;
+        try (var files = java.nio.file.Files.newDirectoryStream(dir, "*.spill")) {
+            for (java.nio.file.Path f : files) java.nio.file.Files.deleteIfExists(f);
+        }
+    }
 }

@@ -17,6 +17,8 @@ public final class TidelineConfigDef {
     public static final String RUNTIME_RESTART_BACKOFF_INITIAL = "tideline.runtime.restart.backoff.initial";
     public static final String RUNTIME_RESTART_BACKOFF_MAX = "tideline.runtime.restart.backoff.max";
     public static final String RUNTIME_RESTART_MAX_FAILURES = "tideline.runtime.restart.max.failures";
+    public static final String SOURCE_HEARTBEAT_INTERVAL = "tideline.source.heartbeat.interval";
+    public static final String SOURCE_WAL_RETAINED_WARN = "tideline.source.wal.retained.warn";
     public static final String SOURCE_SNAPSHOT_THREADS = "tideline.source.snapshot.threads";
     public static final String SOURCE_SNAPSHOT_CHUNK_ROWS = "tideline.source.snapshot.chunk.rows";
     public static final String SOURCE_DEBEZIUM_PREFIX = "tideline.source.debezium.";
@@ -117,6 +119,12 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(SOURCE_SNAPSHOT_CHUNK_ROWS, ConfigType.INT).defaultValue("8192").group(g)
                 .validator(Validators.atLeast(1))
                 .doc("Rows per snapshot chunk: the unit a restart resumes at and of memory per reader.").build());
+        def.define(ConfigKey.builder(SOURCE_HEARTBEAT_INTERVAL, ConfigType.DURATION).defaultValue("10s").group(g)
+                .doc("How often a heartbeat is written to the WAL, so that an epoch can acknowledge it while the captured"
+                        + " tables are idle and the slot releases what other tables wrote. 0 turns it off.").build());
+        def.define(ConfigKey.builder(SOURCE_WAL_RETAINED_WARN, ConfigType.SIZE).defaultValue("1GB").group(g)
+                .doc("Retained WAL of the slot above which a warning is logged (also the metric"
+                        + " tideline_source_slot_retained_wal_bytes). 0 turns the warning off.").build());
         def.passThrough(SOURCE_DEBEZIUM_PREFIX, "Debezium PostgreSQL connector",
                 "Passed to Debezium without the prefix, e.g. tideline.source.debezium.poll.interval.ms=1.");
     }

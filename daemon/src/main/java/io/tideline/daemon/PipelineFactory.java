@@ -46,6 +46,9 @@ public final class PipelineFactory {
             PausePoints pauses = PausePoints.fromEnvironment(System.getenv());
             DebeziumChangeSource capture = source(config, stateDir);
             SnapshotMetrics snapshots = new SnapshotMetrics(capture::snapshotProgress, registry);
+            io.micrometer.core.instrument.Gauge.builder("tideline.source.slot.retained.wal", capture, c -> c.retainedWalBytes())
+                    .baseUnit("bytes").description("WAL the replication slot holds back (pg_current_wal_lsn() - restart_lsn);"
+                            + " -1 before the first measurement").register(registry);
             ChangeSource source = Wiring.pausing(capture, pauses);
             if (config.getBoolean(KAFKA_ENABLED)) sinks.add(Wiring.pausing(kafka(config, registry), pauses));
             if (config.getBoolean(ICEBERG_ENABLED)) sinks.add(Wiring.pausing(iceberg(config, registry), pauses));
@@ -87,6 +90,8 @@ public final class PipelineFactory {
                 .snapshotMode(config.getString(SOURCE_SNAPSHOT_MODE))
                 .snapshotThreads(config.getInt(SOURCE_SNAPSHOT_THREADS))
                 .snapshotChunkRows(config.getInt(SOURCE_SNAPSHOT_CHUNK_ROWS))
+                .heartbeatInterval(config.getDuration(SOURCE_HEARTBEAT_INTERVAL))
+                .walRetainedWarnBytes(config.getSize(SOURCE_WAL_RETAINED_WARN))
                 .stateDir(stateDir)
                 .debeziumProperties(config.withPrefix(SOURCE_DEBEZIUM_PREFIX))
                 .build();

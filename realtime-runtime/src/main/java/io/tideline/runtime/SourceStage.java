@@ -76,6 +76,19 @@ final class SourceStage implements ChangeSource.ChangeHandler {
         }
     }
 
+    /** A heartbeat between transactions: the next barrier may end its epoch here. */
+    @Override
+    public void onProgress(Position position) throws InterruptedException {
+        lock.lock();
+        try {
+            if (control.aborted() || !betweenTransactions) return;
+            last = Position.max(last, position);
+            if (System.nanoTime() - epochStartNanos >= epochNanos) injectBarrier();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** From the timer: closes a due epoch of an idle stream, never inside a transaction. */
     void tick() {
         if (!lock.tryLock()) return; // the source is delivering (or blocked): it will close the epoch itself

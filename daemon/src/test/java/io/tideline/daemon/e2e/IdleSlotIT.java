@@ -1,0 +1,87 @@
+package io.tideline.daemon.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.tideline.testkit.KafkaBroker;
+import io.tideline.testkit.PostgresCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11's idle-slot promise: while the captured tables are idle and another table takes a lot of writes, the
+ * heartbeat lets an epoch acknowledge a position past them, so {@code confirmed_flush_lsn} moves and the slot releases
+ * that WAL; the retained WAL is a metric.
+ */
+class IdleSlotIT {
+
+    private static final String SLOT = "tideline_idle";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesToTablesThatAreNotCapturedDoNotPinTheSlot() throws Exception {
+        PostgresCluster pg = PostgresCluster.shared();
+        KafkaBroker kafka = KafkaBroker.shared();
+        String db = pg.createDatabase("idle");
+        pg.executeIn(db, "CREATE TABLE captured (id int PRIMARY KEY, v text)", "INSERT INTO captured VALUES (1, 'x')",
+                "CREATE TABLE noise (id bigint, pad text)");
+        kafka.createTopic("idle.public.captured", 1);
+        Path config = dir.resolve("tideline.properties");
+        Files.writeString(config, String.join("\n",
+                "tideline.source.database.hostname=" + pg.host(),
+                "tideline.source.database.port=" + pg.port(),
+                "tideline.source.database.user=" + pg.user(),
+                "tideline.source.database.password=" + pg.password(),
+                "tideline.source.database.dbname=" + db,
+                "tideline.source.slot.name=" + SLOT,
+                "tideline.source.table.include.list=public.captured",
+                "tideline.source.heartbeat.interval=1s",
+                "tideline.runtime.epoch.duration=1s",
+                "tideline.state.dir=" + dir.resolve("state"),
+                "tideline.sink.kafka.enabled=true",
+                "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "tideline.sink.kafka.topic.prefix=idle",
+                "tideline.http.port=0", ""));
+        try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"));
+             Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            await(() -> Files.exists(dir.resolve("state/snapshot-state.json"))
+                    && Files.readString(dir.resolve("state/snapshot-state.json")).contains("CAPTURED"), daemon, "the snapshot");
+            s.execute("INSERT INTO noise SELECT g, repeat('n', 400) FROM generate_series(1, 40000) g"); // ~20 MB of WAL
+            long written = lsn(s, "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+            await(() -> lsn(s, "SELECT COALESCE(confirmed_flush_lsn - '0/0'::pg_lsn, 0) FROM pg_replication_slots"
+                    + " WHERE slot_name = '" + SLOT + "'") >= written, daemon, "confirmed_flush_lsn past the writes to an uncaptured table");
+            assertTrue(daemon.logContains("Serving GET"), daemon.tail());
+            assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), "graceful stop exits 0:\n" + daemon.tail());
+        } finally {
+            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND NOT active");
+        }
+    }
+
+    private static long lsn(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Check condition, DaemonProcess daemon, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) fail("timed out waiting for " + what + "; daemon log:\n" + daemon.tail());
+            if (!daemon.isAlive()) fail("daemon exited unexpectedly while waiting for " + what + ":\n" + daemon.tail());
+            Thread.sleep(250);
+        }
+    }
+}
