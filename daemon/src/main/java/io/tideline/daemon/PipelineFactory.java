@@ -160,6 +160,11 @@ public final class PipelineFactory {
         public List<String> notReadyReasons() {
             List<String> reasons = new ArrayList<>();
             runtime.recovering().ifPresent(reasons::add);
+            java.time.Duration since = runtime.sinceLastEpochCommit();
+            if (since.compareTo(runtime.epochDuration().multipliedBy(3)) > 0) {
+                reasons.add("no epoch committed for " + since.toSeconds() + " s (more than 3 x the epoch duration of "
+                        + runtime.epochDuration() + "): a sink or the source is stuck; see the log");
+            }
             reasons.addAll(snapshots.notReady());
             return reasons;
         }

@@ -109,6 +109,7 @@ final class EpochCoordinator {
             metrics.commitTime.record(now - start, TimeUnit.NANOSECONDS);
             metrics.epochDuration.record(now - epochStartNanos, TimeUnit.NANOSECONDS);
             metrics.epochsCommitted.increment();
+            metrics.lastEpochCommitNanos = System.nanoTime();
             epochStartNanos = barrier.injectedNanos();
             LOG.debug("Epoch {} committed at {}", barrier.epoch(), end);
             control.epochCommitted(barrier.epoch(), moved);

@@ -53,6 +53,7 @@ public final class EpochRuntime {
     private final int maxConsecutiveFailures;
     private final java.util.function.Function<Throwable, FailureKind> failureKinds;
     private volatile String recovering;
+    private final long createdNanos = System.nanoTime();
     private volatile Pipeline failedAttempt;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -167,6 +168,20 @@ public final class EpochRuntime {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(r);
+    }
+
+    /**
+     * Time since the last epoch committed in this process, or since the runtime was built when none has yet; an
+     * epoch commits at least every epoch duration while the pipeline works, even on an idle stream.
+     */
+    public java.time.Duration sinceLastEpochCommit() {
+        long last = settings.metrics().lastEpochCommitNanos;
+        return java.time.Duration.ofNanos(System.nanoTime() - (last == 0 ? createdNanos : last));
+    }
+
+    /** The configured epoch duration. */
+    public java.time.Duration epochDuration() {
+        return settings.epochDuration();
     }
 
     private FailureKind classify(Throwable cause) {

@@ -25,6 +25,9 @@ final class RuntimeMetrics {
     final Counter epochsCoalesced;
     private final Map<String, AtomicReference<Channel>> queues = new ConcurrentHashMap<>();
 
+    /** When the last epoch committed (System.nanoTime), or 0 before the first; read by health checks. */
+    volatile long lastEpochCommitNanos;
+
     /** Failed attempts by how they were treated: {@code tideline_runtime_failures_total{kind=transient|permanent|unknown}}. */
     Counter failures(FailureKind kind) {
         return Counter.builder("tideline.runtime.failures").tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
