@@ -98,6 +98,7 @@ public final class DebeziumChangeSource implements ChangeSource {
             Position floor = lastAcknowledged();
             acknowledged = floor;
             String placeholder = properties.getProperty(EngineProperties.PLACEHOLDER, EngineProperties.DEFAULT_PLACEHOLDER);
+            ClusterIdentity.verify(settings);
             ChunkedSnapshot snapshot = ChunkedSnapshot.open(settings, properties, placeholder, floor,
                     java.nio.file.Files.exists(offsetFile));
             run = new Run(handler, floor, placeholder, snapshot);
@@ -403,6 +404,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         int snapshotChunkRows = 8192;
         java.time.Duration heartbeatInterval = java.time.Duration.ofSeconds(10);
         long walRetainedWarnBytes = 1L << 30;
+        io.tideline.api.SourceIdentity identity = new io.tideline.api.SourceIdentity();
 
         private Builder() {
         }
@@ -449,6 +451,9 @@ public final class DebeziumChangeSource implements ChangeSource {
 
         /** How often an idle capture writes a heartbeat so its slot can release WAL (default 10 s; zero: never). */
         public Builder heartbeatInterval(java.time.Duration interval) { this.heartbeatInterval = interval; return this; }
+
+        /** Where the source publishes which cluster it reads, once connected (sinks record it next to positions). */
+        public Builder identity(io.tideline.api.SourceIdentity identity) { this.identity = identity; return this; }
 
         /** Retained WAL of the slot above which a warning is logged (default 1 GiB; zero: never). */
         public Builder walRetainedWarnBytes(long bytes) { this.walRetainedWarnBytes = bytes; return this; }

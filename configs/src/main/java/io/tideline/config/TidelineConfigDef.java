@@ -17,6 +17,7 @@ public final class TidelineConfigDef {
     public static final String RUNTIME_RESTART_BACKOFF_INITIAL = "tideline.runtime.restart.backoff.initial";
     public static final String RUNTIME_RESTART_BACKOFF_MAX = "tideline.runtime.restart.backoff.max";
     public static final String RUNTIME_RESTART_MAX_FAILURES = "tideline.runtime.restart.max.failures";
+    public static final String SINK_FENCE_RESET_FOR_NEW_SOURCE = "tideline.sink.fence.reset.for.new.source";
     public static final String SOURCE_HEARTBEAT_INTERVAL = "tideline.source.heartbeat.interval";
     public static final String SOURCE_WAL_RETAINED_WARN = "tideline.source.wal.retained.warn";
     public static final String SOURCE_SNAPSHOT_THREADS = "tideline.source.snapshot.threads";
@@ -143,6 +144,11 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(RUNTIME_SHUTDOWN_TIMEOUT, ConfigType.DURATION).defaultValue("30s").group(g)
                 .validator(Validators.positiveDuration())
                 .doc("How long a graceful shutdown waits for the pipeline to stop before giving up.").build());
+        def.define(ConfigKey.builder(SINK_FENCE_RESET_FOR_NEW_SOURCE, ConfigType.BOOLEAN).defaultValue("false").group(g)
+                .doc("When a topic partition or Iceberg table holds changes of another PostgreSQL cluster than the source"
+                        + " (its system_identifier, recorded with every change), false stops with an error naming both;"
+                        + " true starts that sink's fence over for the new cluster (after a migration to new topics/tables"
+                        + " is not wanted). Positions of two clusters are never compared.").build());
         def.define(ConfigKey.builder(RUNTIME_RESTART_BACKOFF_INITIAL, ConfigType.DURATION).defaultValue("1s").group(g)
                 .validator(Validators.positiveDuration())
                 .doc("Wait before restarting after a failed attempt; doubles per attempt up to the maximum.").build());

@@ -47,6 +47,7 @@ final class FailureKinds {
             return true;
         }
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        if (m.contains("it is a different postgresql cluster") || m.contains("it holds changes of postgresql cluster")) return true;
         return m.contains("replication slot") && (m.contains("does not exist") || m.contains("no longer available"));
     }
 

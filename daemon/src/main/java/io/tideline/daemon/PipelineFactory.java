@@ -44,14 +44,15 @@ public final class PipelineFactory {
         List<Sink> sinks = new ArrayList<>();
         try {
             PausePoints pauses = PausePoints.fromEnvironment(System.getenv());
-            DebeziumChangeSource capture = source(config, stateDir);
+            io.tideline.api.SourceIdentity identity = new io.tideline.api.SourceIdentity();
+            DebeziumChangeSource capture = source(config, stateDir, identity);
             SnapshotMetrics snapshots = new SnapshotMetrics(capture::snapshotProgress, registry);
             io.micrometer.core.instrument.Gauge.builder("tideline.source.slot.retained.wal", capture, c -> c.retainedWalBytes())
                     .baseUnit("bytes").description("WAL the replication slot holds back (pg_current_wal_lsn() - restart_lsn);"
                             + " -1 before the first measurement").register(registry);
             ChangeSource source = Wiring.pausing(capture, pauses);
-            if (config.getBoolean(KAFKA_ENABLED)) sinks.add(Wiring.pausing(kafka(config, registry), pauses));
-            if (config.getBoolean(ICEBERG_ENABLED)) sinks.add(Wiring.pausing(iceberg(config, registry), pauses));
+            if (config.getBoolean(KAFKA_ENABLED)) sinks.add(Wiring.pausing(kafka(config, registry, identity), pauses));
+            if (config.getBoolean(ICEBERG_ENABLED)) sinks.add(Wiring.pausing(iceberg(config, registry, identity), pauses));
             EpochRuntime.Builder runtime = EpochRuntime.builder()
                     .source(source)
                     .ledger(ledger)
@@ -77,8 +78,9 @@ public final class PipelineFactory {
         }
     }
 
-    private static DebeziumChangeSource source(TidelineConfig config, Path stateDir) {
+    private static DebeziumChangeSource source(TidelineConfig config, Path stateDir, io.tideline.api.SourceIdentity identity) {
         return DebeziumChangeSource.builder()
+                .identity(identity)
                 .hostname(config.getString(SOURCE_HOSTNAME))
                 .port(config.getInt(SOURCE_PORT))
                 .user(config.getString(SOURCE_USER))
@@ -97,8 +99,10 @@ public final class PipelineFactory {
                 .build();
     }
 
-    private static Sink kafka(TidelineConfig config, MeterRegistry registry) {
+    private static Sink kafka(TidelineConfig config, MeterRegistry registry, io.tideline.api.SourceIdentity identity) {
         return KafkaSink.builder()
+                .sourceIdentity(identity)
+                .resetFencesForNewSource(config.getBoolean(SINK_FENCE_RESET_FOR_NEW_SOURCE))
                 .bootstrapServers(String.join(",", config.getList(KAFKA_BOOTSTRAP_SERVERS)))
                 .topicPrefix(config.getString(KAFKA_TOPIC_PREFIX))
                 .partitionsPerTopic(config.getInt(KAFKA_TOPIC_PARTITIONS))
@@ -110,11 +114,13 @@ public final class PipelineFactory {
                 .build();
     }
 
-    private static Sink iceberg(TidelineConfig config, MeterRegistry registry) {
+    private static Sink iceberg(TidelineConfig config, MeterRegistry registry, io.tideline.api.SourceIdentity identity) {
         Upkeep upkeep = Upkeep.every(config.getDuration(ICEBERG_UPKEEP_INTERVAL))
                 .snapshotRetention(config.getDuration(ICEBERG_UPKEEP_SNAPSHOT_RETENTION))
                 .enabled(config.getBoolean(ICEBERG_UPKEEP_ENABLED));
         return IcebergSink.builder()
+                .sourceIdentity(identity)
+                .resetFencesForNewSource(config.getBoolean(SINK_FENCE_RESET_FOR_NEW_SOURCE))
                 .catalogProperties(config.withPrefix(ICEBERG_CATALOG_PREFIX))
                 .namespace(config.getString(ICEBERG_NAMESPACE))
                 .writeMode(WriteMode.valueOf(config.getString(ICEBERG_WRITE_MODE).toUpperCase(Locale.ROOT)))

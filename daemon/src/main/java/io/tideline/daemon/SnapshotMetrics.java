@@ -63,7 +63,12 @@ final class SnapshotMetrics {
     /** "snapshotting public.t: 1200 of ~5000 rows" for every table whose snapshot is not done. */
     List<String> notReady() {
         List<String> out = new ArrayList<>();
-        for (SnapshotProgress p : refresh()) {
+        List<SnapshotProgress> all = refresh();
+        if (all.isEmpty()) {
+            // the source has not read its state and the catalog yet: whether a snapshot is due is not known
+            out.add("starting: the source has not connected to PostgreSQL yet");
+        }
+        for (SnapshotProgress p : all) {
             if (!p.snapshotting()) continue;
             out.add("snapshotting " + p.table() + ": " + Math.max(p.rowsDone(), p.rowsRead()) + " of ~"
                     + (p.estimatedRows() < 0 ? "?" : p.estimatedRows()) + " rows, " + p.chunksDone() + " chunks done ("

@@ -61,6 +61,8 @@ public final class IcebergSink implements Sink {
     private final boolean ownsCatalog;
     private final Namespace namespace;
     private final WriteMode writeMode;
+    private final io.tideline.api.SourceIdentity identity;
+    private final boolean resetForNewSource;
     private final long targetFileSizeBytes;
     private final int maxCommitAttempts;
     private final Function<TableId, String> tableNaming;
@@ -81,6 +83,8 @@ public final class IcebergSink implements Sink {
         }
         this.namespace = Namespace.of(b.namespace.split("\\."));
         this.writeMode = b.writeMode;
+        this.identity = b.identity;
+        this.resetForNewSource = b.resetForNewSource;
         this.targetFileSizeBytes = b.targetFileSizeBytes;
         this.maxCommitAttempts = b.maxCommitAttempts;
         this.tableNaming = b.tableNaming;
@@ -154,6 +158,29 @@ public final class IcebergSink implements Sink {
 
     void beforeCommitHook(java.util.function.Consumer<String> hook) {
         this.beforeCommitHook = hook;
+    }
+
+    /** The source identity text to record, or null when unknown. */
+    String sourceText() {
+        return identity == null ? null : identity.text();
+    }
+
+    /**
+     * The fence of {@code table}, unless the table holds another PostgreSQL cluster's changes: positions of two clusters
+     * cannot be compared, so that stops the table (or its fence starts over when allowed).
+     */
+    CommittedPosition sourceFence(String name, org.apache.iceberg.Table table, CommittedPosition fence) {
+        String current = identity == null ? null : identity.systemId();
+        String recorded = table.properties().get(SummaryKeys.SOURCE);
+        if (recorded == null && table.currentSnapshot() != null) recorded = table.currentSnapshot().summary().get(SummaryKeys.SOURCE);
+        String held = io.tideline.api.SourceIdentity.systemIdOf(recorded);
+        if (current == null || held == null || held.equals(current) || fence.position() == null) return fence;
+        if (resetForNewSource) return CommittedPosition.NONE;
+        throw new IllegalStateException("Cannot write to Iceberg table " + name + ": it holds changes of PostgreSQL"
+                + " cluster " + recorded + " (" + SummaryKeys.SOURCE + "), but the source is cluster " + identity.text()
+                + ". Positions of two clusters cannot be compared, and every change would be skipped as already held."
+                + " Write the new cluster to new tables (tideline.sink.iceberg.namespace), or set"
+                + " tideline.sink.fence.reset.for.new.source=true to start the fences over for it.");
     }
 
     void beforeCommit(String table) {
@@ -286,6 +313,20 @@ public final class IcebergSink implements Sink {
         private Catalog catalog;
         private String namespace = "tideline";
         private WriteMode writeMode = WriteMode.UPSERT;
+        private io.tideline.api.SourceIdentity identity;
+        private boolean resetForNewSource;
+
+        /** The source's identity: recorded with every commit, compared with what a table already holds. */
+        public Builder sourceIdentity(io.tideline.api.SourceIdentity identity) {
+            this.identity = identity;
+            return this;
+        }
+
+        /** Whether a table holding another cluster's changes starts its fence over (default false: stop). */
+        public Builder resetFencesForNewSource(boolean reset) {
+            this.resetForNewSource = reset;
+            return this;
+        }
         private long targetFileSizeBytes = 128L * 1024 * 1024;
         private Upkeep upkeep = Upkeep.every(java.time.Duration.ofMinutes(5));
         private MeterRegistry meterRegistry = new SimpleMeterRegistry();

@@ -7,6 +7,11 @@ public final class SummaryKeys {
     public static final String POSITION = "tideline.position";
     /** The epoch whose batch this snapshot committed (carried forward by upkeep commits). */
     public static final String EPOCH = "tideline.epoch";
+    /**
+     * {@code <system_identifier>/<timeline>} of the PostgreSQL cluster the positions come from, in the summary of every
+     * Tideline commit and as a table property.
+     */
+    public static final String SOURCE = "tideline.source";
     /** Table property naming the source table ({@code schema.table}) an Iceberg table replicates. */
     public static final String SOURCE_TABLE = "tideline.source.table";
 

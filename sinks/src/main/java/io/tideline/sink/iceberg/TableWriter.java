@@ -62,7 +62,7 @@ final class TableWriter {
         this.name = name;
         this.table = table;
         this.writerIndex = writerIndex;
-        this.fence = CommittedPosition.of(table);
+        this.fence = sink.sourceFence(name, table, CommittedPosition.of(table));
     }
 
     TableId source() {
@@ -118,7 +118,7 @@ final class TableWriter {
     private boolean tryCommit(long epoch) {
         table.refresh();
         Snapshot base = table.currentSnapshot();
-        fence = CommittedPosition.of(table);
+        fence = sink.sourceFence(name, table, CommittedPosition.of(table));
         List<ChangeEvent> live = BatchPlan.afterFence(pending, fence);
         if (live.isEmpty()) return true;
         Position highest = BatchPlan.highest(live);
@@ -137,11 +137,13 @@ final class TableWriter {
             // (a rewrite, then expire_snapshots(retain_last => 1)) can leave an ancestry without our summaries.
             Transaction tx = table.newTransaction();
             if (truncate) {
-                stamp(overwrite(tx.newOverwrite(), written, base), highest, epoch).commit();
+                source(stamp(overwrite(tx.newOverwrite(), written, base), highest, epoch)).commit();
             } else {
-                stamp(rowDelta(tx.newRowDelta(), written, base), highest, epoch).commit();
+                source(stamp(rowDelta(tx.newRowDelta(), written, base), highest, epoch)).commit();
             }
-            tx.updateProperties().set(SummaryKeys.POSITION, highest.toString()).set(SummaryKeys.EPOCH, Long.toString(epoch)).commit();
+            var properties = tx.updateProperties().set(SummaryKeys.POSITION, highest.toString()).set(SummaryKeys.EPOCH, Long.toString(epoch));
+            if (sink.sourceText() != null) properties.set(SummaryKeys.SOURCE, sink.sourceText());
+            properties.commit();
             tx.commitTransaction();
         } catch (ValidationException | CommitFailedException e) {
             written.delete(table);
@@ -161,6 +163,11 @@ final class TableWriter {
         fence = new CommittedPosition(highest, epoch);
         sink.recordFiles(name, table.currentSnapshot());
         return true;
+    }
+
+    private <T extends SnapshotUpdate<T>> T source(T update) {
+        String source = sink.sourceText();
+        return source == null ? update : update.set(SummaryKeys.SOURCE, source);
     }
 
     private static <T extends SnapshotUpdate<T>> T stamp(T update, Position highest, long epoch) {

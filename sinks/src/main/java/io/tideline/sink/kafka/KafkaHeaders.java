@@ -13,14 +13,17 @@ public final class KafkaHeaders {
     public static final String POSITION = "tideline.position";
     /** The epoch id the change was written in. */
     public static final String EPOCH = "tideline.epoch";
+    /** {@code <system_identifier>/<timeline>} of the PostgreSQL cluster the change comes from. */
+    public static final String SOURCE = "tideline.source";
 
     private KafkaHeaders() {
     }
 
-    static Headers of(Position position, long epoch) {
+    static Headers of(Position position, long epoch, String source) {
         RecordHeaders h = new RecordHeaders();
         h.add(POSITION, position.toString().getBytes(StandardCharsets.UTF_8));
         h.add(EPOCH, Long.toString(epoch).getBytes(StandardCharsets.UTF_8));
+        if (source != null) h.add(SOURCE, source.getBytes(StandardCharsets.UTF_8));
         return h;
     }
 }

@@ -3,6 +3,7 @@ package io.tideline.sink.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tideline.api.ChangeEvent;
+import io.tideline.api.Position;
 import io.tideline.api.Sink;
 import io.tideline.api.SinkWriter;
 import io.tideline.api.TableId;
@@ -38,7 +39,10 @@ public final class KafkaSink implements Sink {
     private final String bootstrapServers;
     private final TopicNames topicNames;
     private final boolean schemasEnable;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaSink.class);
     private final boolean tombstones;
+    private final io.tideline.api.SourceIdentity identity;
+    private final boolean resetForNewSource;
     private final Map<String, String> producerOverrides;
     private final TopicManager topics;
     private final AckLatency latency;
@@ -49,6 +53,8 @@ public final class KafkaSink implements Sink {
         this.topicNames = new TopicNames(b.topicPrefix);
         this.schemasEnable = b.schemasEnable;
         this.tombstones = b.tombstones;
+        this.identity = b.identity;
+        this.resetForNewSource = b.resetForNewSource;
         this.producerOverrides = Map.copyOf(b.producerProperties);
         this.routingSerializer = new EnvelopeSerializer(schemasEnable);
         this.topics = new TopicManager(commonConfig(AdminClientConfig.configNames()), b.partitionsPerTopic);
@@ -112,6 +118,34 @@ public final class KafkaSink implements Sink {
         return schemasEnable;
     }
 
+    /** The source's identity for the {@value KafkaHeaders#SOURCE} header; null when not known (tests, old callers). */
+    String sourceText() {
+        return identity == null ? null : identity.text();
+    }
+
+    /**
+     * What a partition holds as far as the fence goes: its tail position, unless the tail comes from another PostgreSQL
+     * cluster than the source (then positions cannot be compared: stop, or start the fence over when allowed).
+     */
+    Position sourceFence(org.apache.kafka.common.TopicPartition tp, TailReader.Tail tail) {
+        String current = identity == null ? null : identity.systemId();
+        String held = io.tideline.api.SourceIdentity.systemIdOf(tail.source());
+        if (current == null || held == null || held.equals(current)) return tail.position();
+        if (resetForNewSource) {
+            LOG.warn("Topic {} partition {} holds changes of PostgreSQL cluster {}, the source is cluster {}: its fence"
+                    + " starts over ({}=true)", tp.topic(), tp.partition(), tail.source(), identity.text(), RESET_KEY);
+            return Position.ZERO;
+        }
+        throw new IllegalStateException("Cannot write to topic " + tp.topic() + " partition " + tp.partition()
+                + ": it holds changes of PostgreSQL cluster " + tail.source() + " (" + KafkaHeaders.SOURCE + " of its last"
+                + " record), but the source is cluster " + identity.text() + ". Positions of two clusters cannot be"
+                + " compared, and every change would be skipped as already held. Write the new cluster to new topics"
+                + " (tideline.sink.kafka.topic.prefix), or set " + RESET_KEY + "=true to start the fences over for it.");
+    }
+
+    /** The configuration key that lets fences start over for a new source cluster. */
+    public static final String RESET_KEY = "tideline.sink.fence.reset.for.new.source";
+
     boolean tombstones() {
         return tombstones;
     }
@@ -171,6 +205,8 @@ public final class KafkaSink implements Sink {
         private int partitionsPerTopic = 1;
         private boolean schemasEnable = true;
         private boolean tombstones = true;
+        private io.tideline.api.SourceIdentity identity;
+        private boolean resetForNewSource;
         private Map<String, String> producerProperties = Map.of();
         private MeterRegistry meterRegistry;
         private Duration latencyLogInterval = Duration.ofMinutes(1);
@@ -198,6 +234,18 @@ public final class KafkaSink implements Sink {
         /** JsonConverter {@code schemas.enable} for key and value (default true, as Debezium Server). */
         public Builder schemasEnable(boolean enable) {
             this.schemasEnable = enable;
+            return this;
+        }
+
+        /** The source's identity: recorded on every record, compared with what a partition's tail holds. */
+        public Builder sourceIdentity(io.tideline.api.SourceIdentity identity) {
+            this.identity = identity;
+            return this;
+        }
+
+        /** Whether a partition holding another cluster's changes starts its fence over (default false: stop). */
+        public Builder resetFencesForNewSource(boolean reset) {
+            this.resetForNewSource = reset;
             return this;
         }
 

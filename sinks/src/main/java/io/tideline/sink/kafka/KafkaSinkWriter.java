@@ -74,7 +74,7 @@ final class KafkaSinkWriter implements SinkWriter {
         Position held = lastSent.get(tp);
         if (held == null) {
             TailReader.Tail tail = tails.read(tp);
-            held = tail.position();
+            held = sink.sourceFence(tp, tail);
             LOG.info("Kafka writer {} owns {}: it holds {}.", index, tp,
                     held.equals(Position.ZERO) ? "nothing yet" : "everything up to position " + held);
             if (tail.unfinishedDelete() != null && sink.tombstones()) finishDelete(tp, tail.unfinishedDelete());
@@ -87,10 +87,10 @@ final class KafkaSinkWriter implements SinkWriter {
         byte[] value = serializer.value(event, topic, Instant.now());
         try {
             producer.send(new ProducerRecord<>(topic, partition, null, key, value,
-                    KafkaHeaders.of(event.position(), epoch)), acked(event.table(), event.commitTimeMs()));
+                    KafkaHeaders.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
             if (event.op() == Op.DELETE && sink.tombstones()) {
                 producer.send(new ProducerRecord<>(topic, partition, null, key, null,
-                        KafkaHeaders.of(event.position(), epoch)), acked(null, 0));
+                        KafkaHeaders.of(event.position(), epoch, sink.sourceText())), acked(null, 0));
             }
         } catch (RuntimeException e) {
             // A delete may be out without its tombstone: treat it as a failed send so the replay re-reads the tail.

@@ -38,7 +38,7 @@ final class TailReader implements AutoCloseable {
      * @param unfinishedDelete the last record when it is a delete whose tombstone never made it (a crash between
      *                       the two sends), else null
      */
-    record Tail(Position position, ConsumerRecord<byte[], byte[]> unfinishedDelete) {
+    record Tail(Position position, ConsumerRecord<byte[], byte[]> unfinishedDelete, String source) {
     }
 
     /** The tail of the partition. */
@@ -47,13 +47,17 @@ final class TailReader implements AutoCloseable {
         consumer.assign(one);
         long begin = consumer.beginningOffsets(one, TIMEOUT).get(tp);
         long end = consumer.endOffsets(one, TIMEOUT).get(tp);
-        if (end <= begin) return new Tail(Position.ZERO, null);
+        if (end <= begin) return new Tail(Position.ZERO, null, null);
         long last = end - 1;
         consumer.seek(tp, last);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
-                if (r.offset() == last) return new Tail(positionOf(r), isDelete(r) ? r : null);
+                if (r.offset() == last) {
+                    Header source = r.headers().lastHeader(KafkaHeaders.SOURCE);
+                    return new Tail(positionOf(r), isDelete(r) ? r : null,
+                            source == null || source.value() == null ? null : new String(source.value(), StandardCharsets.UTF_8));
+                }
             }
             if (consumer.position(tp, TIMEOUT) >= end) {
                 // Offset end-1 is no data record: a transaction marker, which only a transactional producer writes.

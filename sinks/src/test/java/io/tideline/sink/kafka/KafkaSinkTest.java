@@ -16,6 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,12 +79,14 @@ class KafkaSinkTest {
     }
 
     @Test
-    void headersArePositionAndEpochAsUtf8DecimalText() {
-        Headers h = KafkaHeaders.of(new Position(-2L >>> 1, 3), 17);
+    void headersArePositionEpochAndSourceAsUtf8Text() {
+        Headers h = KafkaHeaders.of(new Position(-2L >>> 1, 3), 17, "7312345678901234567/1");
         Header pos = h.lastHeader("tideline.position");
         assertNotNull(pos);
         assertEquals(Long.toUnsignedString(-2L >>> 1) + "/3", new String(pos.value(), StandardCharsets.UTF_8));
         assertEquals("17", new String(h.lastHeader("tideline.epoch").value(), StandardCharsets.UTF_8));
+        assertEquals("7312345678901234567/1", new String(h.lastHeader("tideline.source").value(), StandardCharsets.UTF_8));
+        assertNull(KafkaHeaders.of(new Position(1, 0), 1, null).lastHeader("tideline.source"), "no header while unknown");
     }
 
     @Test

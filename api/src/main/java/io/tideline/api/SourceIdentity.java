@@ -1,0 +1,34 @@
+package io.tideline.api;
+
+/**
+ * Which PostgreSQL cluster positions come from: its {@code system_identifier} and timeline. LSNs are comparable only
+ * within one cluster, so every sink records the identity next to its positions and refuses to fence a new cluster's
+ * changes against another one's. Set by the source once it connected; read by sinks when they open a fence.
+ */
+public final class SourceIdentity {
+
+    private volatile String systemId;
+    private volatile long timeline;
+
+    /** The identity as sinks record it: {@code <system_identifier>/<timeline>}; null before the source connected. */
+    public String text() {
+        String s = systemId;
+        return s == null ? null : s + "/" + timeline;
+    }
+
+    public String systemId() {
+        return systemId;
+    }
+
+    public void set(String systemId, long timeline) {
+        this.timeline = timeline;
+        this.systemId = systemId;
+    }
+
+    /** The system identifier part of a recorded {@link #text()}. */
+    public static String systemIdOf(String text) {
+        if (text == null) return null;
+        int slash = text.indexOf('/');
+        return slash < 0 ? text : text.substring(0, slash);
+    }
+}
