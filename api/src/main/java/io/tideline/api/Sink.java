@@ -42,4 +42,12 @@ public interface Sink extends AutoCloseable {
     @Override
     default void close() throws Exception {
     }
+
+    /**
+     * Whether every writer of this sink takes {@code event} (each writes it to the output partitions it owns), instead
+     * of the one {@link #writerFor} names: a TRUNCATE must reach every partition of a table's topic. Default: never.
+     */
+    default boolean everyWriterTakes(ChangeEvent event) {
+        return false;
+    }
 }

@@ -303,7 +303,8 @@ public final class DebeziumChangeSource implements ChangeSource {
                     return; // the table's snapshot holds this change already
                 }
                 if (gate.watching(table)) {
-                    gate.touched(table, converter.touched(record, gate.keyed(table)));
+                    if (RecordConverter.isTruncate(record)) gate.truncated(table);
+                    else gate.touched(table, converter.touched(record, gate.keyed(table)));
                 }
                 stamper.change(PendingChange.of(record));
             } else if (kind instanceof RecordConverter.TransactionBegin begin) {
@@ -358,23 +359,7 @@ public final class DebeziumChangeSource implements ChangeSource {
 
         void stop() throws InterruptedException {
             stopRequested = true;
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (true) {
-                try {
-                    engine.close();
-                    return;
-                } catch (IllegalStateException e) {
-                    String m = String.valueOf(e.getMessage());
-                    if (m.contains("already") || System.nanoTime() > deadline) {
-                        return;
-                    }
-                    // The engine refuses to stop while its tasks start; they start within seconds.
-                    Thread.sleep(50);
-                } catch (IOException e) {
-                    throw new IllegalStateException("Cannot stop the Debezium engine of slot '" + settings.slotName
-                            + "': " + e.getMessage() + ". The process may have to exit to release the slot.", e);
-                }
-            }
+            Failures.closeEngine(engine, settings.slotName);
         }
     }
 
@@ -402,6 +387,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         int maxBufferedChanges = 100_000;
         int snapshotThreads = Runtime.getRuntime().availableProcessors();
         int snapshotChunkRows = 8192;
+        boolean captureTruncate = true;
         java.time.Duration heartbeatInterval = java.time.Duration.ofSeconds(10);
         long walRetainedWarnBytes = 1L << 30;
         io.tideline.api.SourceIdentity identity = new io.tideline.api.SourceIdentity();
@@ -445,6 +431,9 @@ public final class DebeziumChangeSource implements ChangeSource {
          * the rest of a larger transaction is spilled to disk under the state dir.
          */
         public Builder maxBufferedChanges(int max) { this.maxBufferedChanges = max; return this; }
+
+        /** Whether TRUNCATE is captured (default true) or skipped, as before Tideline captured it. */
+        public Builder captureTruncate(boolean capture) { this.captureTruncate = capture; return this; }
 
         /** Connections reading snapshot chunks at once (default: the core count). */
         public Builder snapshotThreads(int threads) { this.snapshotThreads = threads; return this; }

@@ -70,6 +70,8 @@ final class EngineProperties {
         // Tideline takes snapshots itself, in chunks beside the stream (see ChunkedSnapshot): Debezium only streams.
         p.put("snapshot.mode", "no_data");
         p.put("message.prefix.include.list", StreamGate.PREFIX);
+        // Debezium skips TRUNCATE by default; Tideline carries it to every sink unless told not to.
+        p.put("skipped.operations", b.captureTruncate ? "none" : "t");
         if (!b.tableIncludeList.isEmpty()) {
             p.put("table.include.list", includeList(b.tableIncludeList));
         }

@@ -121,6 +121,11 @@ final class RecordConverter {
         }
     }
 
+    /** Whether a data change is a TRUNCATE (it names no row: every row of its table is gone). */
+    static boolean isTruncate(SourceRecord record) {
+        return Op.TRUNCATE.code().equals(((Struct) record.value()).getString("op"));
+    }
+
     /** The table a data change belongs to. */
     TableId table(SourceRecord record) {
         Struct source = ((Struct) record.value()).getStruct("source");

@@ -90,6 +90,7 @@ final class StreamGate {
         private final Set<RowKey> touchedKeys = new HashSet<>();
         private final Map<RowKey, Integer> touchedRows = new HashMap<>();
         volatile ChunkRows rows;
+        boolean truncated;
 
         Window(Chunk chunk, String key, long registeredAt, boolean keyed) {
             this.chunk = chunk;
@@ -257,6 +258,17 @@ final class StreamGate {
         }
     }
 
+    /** A delivered TRUNCATE of the table: every row of its open windows is gone, so the stream carries what follows. */
+    void truncated(TableId table) {
+        TableGate g = tables.get(table);
+        if (g == null) return;
+        for (Window w : g.windows) {
+            synchronized (w) {
+                w.truncated = true;
+            }
+        }
+    }
+
     /** Journaled chunks due before a transaction committed at {@code commitLsn}. */
     List<Emission> dueBefore(long commitLsn) {
         return due(commitLsn, false);
@@ -290,7 +302,9 @@ final class StreamGate {
             for (int i = 0; i < rows.rows().size(); i++) {
                 RowKey k = rows.keys().get(i);
                 boolean drop;
-                if (w.keyed) {
+                if (w.truncated) {
+                    drop = true;
+                } else if (w.keyed) {
                     drop = w.touchedKeys.contains(k);
                 } else {
                     Integer n = w.touchedRows.get(k);

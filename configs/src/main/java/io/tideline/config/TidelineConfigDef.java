@@ -18,6 +18,7 @@ public final class TidelineConfigDef {
     public static final String RUNTIME_RESTART_BACKOFF_MAX = "tideline.runtime.restart.backoff.max";
     public static final String RUNTIME_RESTART_MAX_FAILURES = "tideline.runtime.restart.max.failures";
     public static final String SINK_FENCE_RESET_FOR_NEW_SOURCE = "tideline.sink.fence.reset.for.new.source";
+    public static final String SOURCE_TRUNCATE = "tideline.source.truncate";
     public static final String SOURCE_HEARTBEAT_INTERVAL = "tideline.source.heartbeat.interval";
     public static final String SOURCE_WAL_RETAINED_WARN = "tideline.source.wal.retained.warn";
     public static final String SOURCE_SNAPSHOT_THREADS = "tideline.source.snapshot.threads";
@@ -120,6 +121,11 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(SOURCE_SNAPSHOT_CHUNK_ROWS, ConfigType.INT).defaultValue("8192").group(g)
                 .validator(Validators.atLeast(1))
                 .doc("Rows per snapshot chunk: the unit a restart resumes at and of memory per reader.").build());
+        def.define(ConfigKey.builder(SOURCE_TRUNCATE, ConfigType.ENUM).defaultValue("capture").group(g)
+                .allowedValues("capture", "skip")
+                .doc("capture: a TRUNCATE reaches Kafka as Debezium's truncate event (op t) on every partition of the"
+                        + " table's topic, empties an Iceberg upsert table and is a row with op t in an append table;"
+                        + " skip: ignored, as Debezium does by default.").build());
         def.define(ConfigKey.builder(SOURCE_HEARTBEAT_INTERVAL, ConfigType.DURATION).defaultValue("10s").group(g)
                 .doc("How often a heartbeat is written to the WAL, so that an epoch can acknowledge it while the captured"
                         + " tables are idle and the slot releases what other tables wrote. 0 turns it off.").build());

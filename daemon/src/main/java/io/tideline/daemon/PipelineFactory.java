@@ -93,6 +93,7 @@ public final class PipelineFactory {
                 .snapshotThreads(config.getInt(SOURCE_SNAPSHOT_THREADS))
                 .snapshotChunkRows(config.getInt(SOURCE_SNAPSHOT_CHUNK_ROWS))
                 .heartbeatInterval(config.getDuration(SOURCE_HEARTBEAT_INTERVAL))
+                .captureTruncate(config.getString(SOURCE_TRUNCATE).equals("capture"))
                 .walRetainedWarnBytes(config.getSize(SOURCE_WAL_RETAINED_WARN))
                 .stateDir(stateDir)
                 .debeziumProperties(config.withPrefix(SOURCE_DEBEZIUM_PREFIX))

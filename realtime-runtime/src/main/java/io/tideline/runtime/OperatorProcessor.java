@@ -34,7 +34,11 @@ final class OperatorProcessor implements Processor {
         Envelope next = changed == record.event() ? record : record.withEvent(changed);
         for (int s = 0; s < sinks.length; s++) {
             Channel[] writers = outputs[s];
-            emit(writers[Routing.writerFor(sinks[s], changed, writers.length)], next);
+            if (sinks[s].everyWriterTakes(changed)) {
+                for (Channel c : writers) emit(c, next);
+            } else {
+                emit(writers[Routing.writerFor(sinks[s], changed, writers.length)], next);
+            }
         }
         out.increment();
     }

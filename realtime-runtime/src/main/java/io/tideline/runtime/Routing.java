@@ -39,13 +39,20 @@ interface Routing {
         return new Routing() {
             @Override
             public int route(ChangeEvent event, int[] targets) {
-                for (int s = 0; s < sinks.length; s++) targets[s] = s * writers + writerFor(sinks[s], event, writers);
-                return sinks.length;
+                int n = 0;
+                for (int s = 0; s < sinks.length; s++) {
+                    if (sinks[s].everyWriterTakes(event)) {
+                        for (int w = 0; w < writers; w++) targets[n++] = s * writers + w;
+                    } else {
+                        targets[n++] = s * writers + writerFor(sinks[s], event, writers);
+                    }
+                }
+                return n;
             }
 
             @Override
             public int fanOut() {
-                return sinks.length;
+                return sinks.length * writers;
             }
         };
     }

@@ -72,7 +72,12 @@ final class BatchPlan {
         Map<List<Object>, Row> latest = new HashMap<>();
         List<ChangeEvent> out = new ArrayList<>(changes.size());
         for (ChangeEvent e : changes) {
-            if (e.op() == Op.TRUNCATE) continue;
+            if (e.op() == Op.TRUNCATE) {
+                // a changelog records it as a row of its own (op t, no values); no earlier image survives it
+                out.add(e);
+                latest.clear();
+                continue;
+            }
             List<Object> key = keyOf(e);
             ChangeEvent resolved = withResolvedAfter(e, key == null ? null : latest.get(key));
             if (key != null) {

@@ -48,7 +48,7 @@ final class IcebergSinkWriter implements SinkWriter {
                     + " of " + writers + ": the table belongs to writer " + Math.floorMod(event.table().hashCode(), writers)
                     + ". Route changes with IcebergSink.writerFor.");
         }
-        if (event.key() == null) sink.markKeyless(event.table());
+        if (event.key() == null && event.op() != Op.TRUNCATE) sink.markKeyless(event.table());
         TableWriter table = tables.get(event.table());
         if (table == null) {
             if (event.image() == null && event.op() == Op.TRUNCATE) {

@@ -29,7 +29,7 @@ final class Records {
     static Built build(Schema schema, ChangeEvent e, Row image) {
         GenericRecord record = GenericRecord.create(schema);
         Set<String> unchanged = null;
-        for (Types.NestedField f : schema.columns()) {
+        for (Types.NestedField f : image == null ? List.<Types.NestedField>of() : schema.columns()) {
             String name = f.name();
             if (MetadataColumns.NAMES.contains(name)) continue;
             int i = image.indexOf(name);

@@ -97,6 +97,32 @@ final class EnvelopeSerializer {
         return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, s));
     }
 
+    /**
+     * Debezium's truncate event: the source block and {@code op} "t", no row images (a TRUNCATE names no row), and
+     * no key. Written through JsonConverter: truncates are rare.
+     */
+    byte[] truncate(ChangeEvent event, String topic, Instant processedAt) {
+        Row source = event.source() != null ? event.source() : SyntheticSource.of(event);
+        Schema sourceSchema = schemas.schema(source.schema(), null);
+        Schema envelope = truncateEnvelopes.computeIfAbsent(sourceSchema, s -> org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .name(topic + ".Envelope").version(2)
+                .field("source", s)
+                .field("op", Schema.STRING_SCHEMA)
+                .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
+                .build());
+        Struct st = new Struct(envelope);
+        st.put("source", schemas.struct(source, sourceSchema));
+        st.put("op", event.op().code());
+        st.put("ts_ms", processedAt.toEpochMilli());
+        st.put("ts_us", processedAt.getEpochSecond() * 1_000_000L + processedAt.getNano() / 1_000);
+        st.put("ts_ns", processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
+        return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, st));
+    }
+
+    private final Map<Schema, Schema> truncateEnvelopes = new IdentityHashMap<>();
+
     /** The key written directly (in its schema envelope when schemas are on), or null when JsonConverter must write it. */
     private byte[] directKey(Schema schema, Row key) {
         if (!direct.eligible(schema)) return null;

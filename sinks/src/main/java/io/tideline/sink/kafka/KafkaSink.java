@@ -99,6 +99,17 @@ public final class KafkaSink implements Sink {
         return Partitioning.partitionFor(basis, partitions);
     }
 
+    /** A TRUNCATE goes to every partition of the table's topic, so every writer writes it to the ones it owns. */
+    @Override
+    public boolean everyWriterTakes(ChangeEvent event) {
+        return event.op() == io.tideline.api.Op.TRUNCATE;
+    }
+
+    /** Partitions of a topic (created when missing). */
+    int partitions(String topic) {
+        return topics.partitions(topic);
+    }
+
     @Override
     public SinkWriter openWriter(int index, int writers) {
         if (index < 0 || index >= writers) {

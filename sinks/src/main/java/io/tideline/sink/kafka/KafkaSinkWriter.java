@@ -61,6 +61,10 @@ final class KafkaSinkWriter implements SinkWriter {
     @Override
     public void write(ChangeEvent event, long epoch) throws Exception {
         rethrowFailure();
+        if (event.op() == Op.TRUNCATE) {
+            truncate(event, epoch);
+            return;
+        }
         String topic = sink.topicFor(event.table());
         byte[] key = serializer.key(event, topic);
         int partition = sink.partitionOf(event, topic, serializer, key);
@@ -71,6 +75,42 @@ final class KafkaSinkWriter implements SinkWriter {
                     + index + ". Route changes with KafkaSink.writerFor.");
         }
         TopicPartition tp = new TopicPartition(topic, partition);
+        Position held = held(tp);
+        if (!event.position().isAfter(held)) {
+            skipped++;
+            return;
+        }
+        send(tp, key, event, epoch);
+    }
+
+    /**
+     * Debezium's truncate event (op "t", no key, no row images) on every partition of the table's topic this writer
+     * owns: ordered before every later change of every key, and fenced per partition like any change.
+     */
+    private void truncate(ChangeEvent event, long epoch) throws Exception {
+        String topic = sink.topicFor(event.table());
+        byte[] value = null;
+        for (int p = 0, n = sink.partitions(topic); p < n; p++) {
+            if (Partitioning.writerFor(topic, p, writers) != index) continue;
+            TopicPartition tp = new TopicPartition(topic, p);
+            if (!event.position().isAfter(held(tp))) {
+                skipped++;
+                continue;
+            }
+            if (value == null) value = serializer.truncate(event, topic, Instant.now());
+            try {
+                producer.send(new ProducerRecord<>(topic, p, null, null, value,
+                        KafkaHeaders.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+                rethrowFailure();
+            }
+            lastSent.put(tp, event.position());
+        }
+    }
+
+    /** What the partition holds: read from its tail the first time this writer meets it. */
+    private Position held(TopicPartition tp) throws KafkaSendException {
         Position held = lastSent.get(tp);
         if (held == null) {
             TailReader.Tail tail = tails.read(tp);
@@ -80,10 +120,12 @@ final class KafkaSinkWriter implements SinkWriter {
             if (tail.unfinishedDelete() != null && sink.tombstones()) finishDelete(tp, tail.unfinishedDelete());
             lastSent.put(tp, held);
         }
-        if (!event.position().isAfter(held)) {
-            skipped++;
-            return;
-        }
+        return held;
+    }
+
+    private void send(TopicPartition tp, byte[] key, ChangeEvent event, long epoch) throws Exception {
+        String topic = tp.topic();
+        int partition = tp.partition();
         byte[] value = serializer.value(event, topic, Instant.now());
         try {
             producer.send(new ProducerRecord<>(topic, partition, null, key, value,
