@@ -69,6 +69,13 @@ final class ChunkedSnapshot implements AutoCloseable {
         Map<TableId, Boolean> keyed = new HashMap<>();
         try (Connection c = java.sql.DriverManager.getConnection(url, jdbc)) {
             reconcile(state, c, b, offsetsExist, keyed);
+            Set<TableId> captured = new LinkedHashSet<>();
+            for (SnapshotState.TableEntry e : state.entries()) captured.add(e.id());
+            try {
+                Publications.claim(c, b.stateDir, b.publicationName, captured);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         ChunkJournal journal = new ChunkJournal(b.stateDir);
         ChunkRowDecoder decoder = new ChunkRowDecoder(engineProperties);

@@ -378,7 +378,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         String password;
         String database;
         String slotName = "tideline";
-        String publicationName = "tideline";
+        String publicationName;
         List<String> tableIncludeList = List.of();
         String snapshotMode = "initial";
         Path stateDir;
@@ -408,7 +408,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         /** Replication slot; default {@code tideline}. One source per slot: a second one fails to start. */
         public Builder slotName(String slotName) { this.slotName = slotName; return this; }
 
-        /** Publication, created for the included tables when missing; default {@code tideline}. */
+        /** Publication, created for the included tables when missing; default: the slot name (see {@link Publications}). */
         public Builder publicationName(String publicationName) { this.publicationName = publicationName; return this; }
 
         /** {@code schema.table} names, exactly as PostgreSQL spells them; empty = every table. */
@@ -455,7 +455,8 @@ public final class DebeziumChangeSource implements ChangeSource {
             require(user, "user");
             require(database, "database");
             require(slotName, "slotName");
-            require(publicationName, "publicationName");
+            if (stateDir != null) publicationName = Publications.nameFor(stateDir, slotName, publicationName);
+            if (stateDir != null) require(publicationName, "publicationName");
             require(name, "name");
             if (stateDir == null) {
                 throw new IllegalArgumentException("Cannot build source: stateDir is not set. Set it to the"

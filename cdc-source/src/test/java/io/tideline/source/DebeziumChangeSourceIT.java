@@ -411,6 +411,32 @@ class DebeziumChangeSourceIT {
     }
 
     @Test
+    void aPublicationThatAnotherDeploymentReliesOnIsRefusedNamingBothTableLists() throws Exception {
+        sql("CREATE TABLE pub_theirs (id int PRIMARY KEY)", "CREATE TABLE pub_mine (id int PRIMARY KEY)",
+                "CREATE PUBLICATION shared_pub FOR TABLE pub_theirs");
+        Capture c = new Capture(source("s_pub", "no_data", "public.pub_mine").publicationName("shared_pub").build());
+        Throwable t = c.awaitFailure(Duration.ofSeconds(30));
+        assertNotNull(t, "run() must refuse a publication it does not own");
+        assertTrue(t.getMessage().contains("Cannot use publication 'shared_pub': it publishes [public.pub_theirs]")
+                && t.getMessage().contains("captures [public.pub_mine]"), t.getMessage());
+        try (Connection conn = connect(); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE pubname = 'shared_pub'")) {
+            rs.next();
+            assertEquals("pub_theirs", rs.getString(1), "the other deployment's publication is left as it was");
+        }
+        // without a name of its own a deployment takes its slot's name, which nobody else uses
+        DebeziumChangeSource.Builder own = DebeziumChangeSource.builder().hostname(pg.host()).port(pg.port()).user(pg.user())
+                .password(pg.password()).database(db).slotName("s_pub_own").name("s_pub_own").snapshotMode("no_data")
+                .tableIncludeList(List.of("public.pub_mine")).stateDir(stateDir.resolve("own"));
+        try (Capture ok = new Capture(own.build())) {
+            awaitSlotActive("s_pub_own");
+            sql("INSERT INTO pub_mine VALUES (1)");
+            assertEquals(1, ok.take(1, WAIT).get(0).after().get("id"));
+        }
+        dropSlot("s_pub_own");
+    }
+
+    @Test
     void unreachablePostgresFailsRunWithTheReason() throws Exception {
         int closedPort = io.tideline.testkit.FreePorts.next();
         Capture c = new Capture(source("s_down", "no_data", "public.none").port(closedPort).build());

@@ -102,9 +102,10 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(SOURCE_SLOT_NAME, ConfigType.STRING).defaultValue("tideline").group(g)
                 .validator(Validators.nonEmptyString())
                 .doc("Name of the logical replication slot; created if missing.").build());
-        def.define(ConfigKey.builder(SOURCE_PUBLICATION_NAME, ConfigType.STRING).defaultValue("tideline").group(g)
-                .validator(Validators.nonEmptyString())
-                .doc("Name of the pgoutput publication; created for the included tables if missing.").build());
+        def.define(ConfigKey.builder(SOURCE_PUBLICATION_NAME, ConfigType.STRING).optional("the slot name").group(g)
+                .doc("Name of the pgoutput publication; created for the included tables if missing. A deployment owns"
+                        + " its publication and refuses one it does not own whose tables differ from its own (state dirs"
+                        + " older than this rule keep 'tideline').").build());
         def.define(ConfigKey.builder(SOURCE_TABLE_INCLUDE_LIST, ConfigType.LIST).defaultValue("").group(g)
                 .validator(Validators.eachMatches("[^.\\s]+\\.[^.\\s]+", "schema.table"))
                 .doc("Comma-separated schema.table names to capture. Empty captures every table.").build());

@@ -48,7 +48,7 @@ class TidelineConfigTest {
         TidelineConfig cfg = TidelineConfig.from(minimal(), Map.of());
         assertEquals(5432, cfg.getInt("tideline.source.database.port"));
         assertEquals("tideline", cfg.getString("tideline.source.slot.name"));
-        assertEquals("tideline", cfg.getString("tideline.source.publication.name"));
+        assertNull(cfg.getString("tideline.source.publication.name"), "unset: the source takes the slot name");
         assertEquals("initial", cfg.getString("tideline.source.snapshot.mode"));
         assertEquals(Duration.ofMinutes(5), cfg.getDuration("tideline.runtime.epoch.duration"));
         assertEquals(Runtime.getRuntime().availableProcessors(), cfg.getInt("tideline.runtime.parallelism"));

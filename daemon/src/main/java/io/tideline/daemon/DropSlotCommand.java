@@ -43,8 +43,9 @@ final class DropSlotCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TidelineConfig cfg = TidelineConfig.load(config);
         String slot = cfg.getString(TidelineConfigDef.SOURCE_SLOT_NAME);
-        String publication = cfg.getString(TidelineConfigDef.SOURCE_PUBLICATION_NAME);
         Path stateDir = cfg.getPath(TidelineConfigDef.STATE_DIR).toAbsolutePath();
+        String publication = io.tideline.source.Publications.nameFor(stateDir, slot,
+                cfg.getString(TidelineConfigDef.SOURCE_PUBLICATION_NAME));
         PrintWriter out = spec.commandLine().getOut();
         if (!yes) {
             throw new ConfigException("--yes", "Cannot drop without --yes: this would drop replication slot '" + slot
