@@ -110,8 +110,8 @@ class SnapshotCrashIT {
                 assertTrue(sawSnapshotting, "/health/ready said why it was not ready while snapshotting");
                 await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(60));
                 String metrics = get(base + "/metrics").body;
-                assertTrue(metrics.contains("tideline_snapshot_rows_done{table=\"public.big\"}"), metrics);
-                assertTrue(metrics.contains("tideline_snapshot_running{table=\"public.big\"} 0.0"), metrics);
+                assertTrue(metrics.contains("tideline_snapshot_rows_done{application=\"tideline\",table=\"public.big\"}"), metrics);
+                assertTrue(metrics.contains("tideline_snapshot_running{application=\"tideline\",table=\"public.big\"} 0.0"), metrics);
                 load.stop();
                 pg.executeIn(db, "INSERT INTO hist VALUES (-1, 'end')");
                 await(() -> kafkaHas("snap.public.hist", -1) && icebergHas(warehouse, -1), daemon, Duration.ofSeconds(120));
