@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Asks for tables to be snapshotted again ({@code tideline snapshot --table ...}): one file per request under
@@ -48,7 +47,7 @@ public final class SnapshotRequests {
      * Takes every filed request: each named table that is captured and not being snapshotted becomes pending
      * again (saved before the request file goes). Returns those tables.
      */
-    List<TableId> take(SnapshotState state, Set<TableId> busy) throws IOException {
+    List<TableId> take(SnapshotState state) throws IOException {
         List<TableId> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) return out;
         List<Path> files = new ArrayList<>();

@@ -102,7 +102,7 @@ final class Snapshotter implements AutoCloseable {
                     }
                 }
                 if (!worked) {
-                    for (TableId t : requests.take(state, readThisRun)) {
+                    for (TableId t : requests.take(state)) {
                         gate.pending(t, TableLayout.read(c, t).keyed());
                         readThisRun.remove(t);
                         worked = true;

@@ -2,7 +2,6 @@ package io.tideline.daemon.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
@@ -12,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,22 +35,10 @@ class IdleSlotIT {
         pg.executeIn(db, "CREATE TABLE captured (id int PRIMARY KEY, v text)", "INSERT INTO captured VALUES (1, 'x')",
                 "CREATE TABLE noise (id bigint, pad text)");
         kafka.createTopic("idle.public.captured", 1);
-        Path config = dir.resolve("tideline.properties");
-        Files.writeString(config, String.join("\n",
-                "tideline.source.database.hostname=" + pg.host(),
-                "tideline.source.database.port=" + pg.port(),
-                "tideline.source.database.user=" + pg.user(),
-                "tideline.source.database.password=" + pg.password(),
-                "tideline.source.database.dbname=" + db,
-                "tideline.source.slot.name=" + SLOT,
-                "tideline.source.table.include.list=public.captured",
-                "tideline.source.heartbeat.interval=1s",
-                "tideline.runtime.epoch.duration=1s",
-                "tideline.state.dir=" + dir.resolve("state"),
-                "tideline.sink.kafka.enabled=true",
-                "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "tideline.sink.kafka.topic.prefix=idle",
-                "tideline.http.port=0", ""));
+        List<String> lines = E2e.config(pg, db, SLOT, dir.resolve("state"), kafka, "idle");
+        lines.addAll(List.of("tideline.source.table.include.list=public.captured", "tideline.source.heartbeat.interval=1s",
+                "tideline.runtime.epoch.duration=1s"));
+        Path config = E2e.write(dir.resolve("tideline.properties"), lines);
         try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"));
              Connection c = pg.connect(db); Statement s = c.createStatement()) {
             await(() -> Files.exists(dir.resolve("state/snapshot-state.json"))
@@ -72,16 +60,7 @@ class IdleSlotIT {
         }
     }
 
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Check condition, DaemonProcess daemon, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for " + what + "; daemon log:\n" + daemon.tail());
-            if (!daemon.isAlive()) fail("daemon exited unexpectedly while waiting for " + what + ":\n" + daemon.tail());
-            Thread.sleep(250);
-        }
+    private static void await(E2e.Check condition, DaemonProcess daemon, String what) throws Exception {
+        E2e.await(condition, daemon, Duration.ofSeconds(90), what);
     }
 }

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +55,8 @@ class PostgresOutageIT {
                     "tideline.sink.kafka.schemas.enable=false",
                     "tideline.http.port=0", ""));
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"))) {
-                String base = httpBase(daemon);
-                await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(90), "ready after the snapshot");
+                String base = E2e.httpBase(daemon, dir.resolve("daemon.log"));
+                await(() -> get(base + "/health/ready").status() == 200, daemon, Duration.ofSeconds(90), "ready after the snapshot");
                 await(() -> values(kafka).contains("before"), daemon, Duration.ofSeconds(30), "the snapshot in Kafka");
 
                 pg.stop(false);
@@ -68,8 +64,8 @@ class PostgresOutageIT {
                 boolean sawReason = false;
                 while (System.nanoTime() < outageEnds) {
                     if (!daemon.isAlive()) fail("the daemon exited during the outage:\n" + daemon.tail());
-                    Http r = get(base + "/health/ready");
-                    if (r.status == 503 && r.body.contains("restarting after a transient failure")) sawReason = true;
+                    E2e.Http r = get(base + "/health/ready");
+                    if (r.status() == 503 && r.body().contains("restarting after a transient failure")) sawReason = true;
                     Thread.sleep(250);
                 }
                 assertTrue(sawReason, "/health/ready said it was reconnecting");
@@ -77,8 +73,8 @@ class PostgresOutageIT {
                 pg.executeIn(db, "INSERT INTO t VALUES (2, 'after')", "UPDATE t SET v = 'changed' WHERE id = 1");
                 await(() -> values(kafka).containsAll(List.of("after", "changed")), daemon, Duration.ofSeconds(120),
                         "the changes made after the outage in Kafka");
-                await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(60), "ready again");
-                String metrics = get(base + "/metrics").body;
+                await(() -> get(base + "/health/ready").status() == 200, daemon, Duration.ofSeconds(60), "ready again");
+                String metrics = get(base + "/metrics").body();
                 assertTrue(metrics.contains("tideline_runtime_failures_total{application=\"tideline\",kind=\"transient\"}"), metrics);
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), "graceful stop exits 0:\n" + daemon.tail());
             } finally {
@@ -100,40 +96,11 @@ class PostgresOutageIT {
         return out;
     }
 
-    private record Http(int status, String body) {
+    private static E2e.Http get(String url) {
+        return E2e.get(url);
     }
 
-    private static Http get(String url) {
-        try {
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-            return new Http(r.statusCode(), r.body());
-        } catch (Exception e) {
-            return new Http(-1, e.toString());
-        }
-    }
-
-    private String httpBase(DaemonProcess daemon) throws Exception {
-        String marker = "/metrics on http://";
-        daemon.awaitLine(marker, Duration.ofSeconds(60));
-        for (String line : Files.readAllLines(dir.resolve("daemon.log"))) {
-            int i = line.indexOf(marker);
-            if (i >= 0) return "http://" + line.substring(i + marker.length()).strip();
-        }
-        throw new AssertionError("no HTTP address in the daemon log");
-    }
-
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Check condition, DaemonProcess daemon, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + timeout + " waiting for " + what + "; daemon log:\n" + daemon.tail());
-            if (!daemon.isAlive()) fail("daemon exited unexpectedly while waiting for " + what + ":\n" + daemon.tail());
-            Thread.sleep(250);
-        }
+    private static void await(E2e.Check condition, DaemonProcess daemon, Duration timeout, String what) throws Exception {
+        E2e.await(condition, daemon, timeout, what);
     }
 }

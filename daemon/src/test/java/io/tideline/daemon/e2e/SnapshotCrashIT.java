@@ -93,23 +93,23 @@ class SnapshotCrashIT {
                 }
             }
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon-final.log"))) {
-                String base = httpBase(daemon);
+                String base = E2e.httpBase(daemon, dir.resolve("daemon-final.log"));
                 // not ready while the snapshot runs, with the reason; ready once it is done
                 boolean sawSnapshotting = false;
                 while (!snapshotFinished()) {
-                    Http r = get(base + "/health/ready");
-                    if (r.status == 503 && r.body.contains("snapshotting public.big")) sawSnapshotting = true;
-                    if (r.status == 200) {
+                    E2e.Http r = E2e.get(base + "/health/ready");
+                    if (r.status() == 503 && r.body().contains("snapshotting public.big")) sawSnapshotting = true;
+                    if (r.status() == 200) {
                         // the daemon marks the snapshot done in memory a moment before it saves the state file
                         Thread.sleep(2000);
-                        if (!snapshotFinished()) fail("ready while the snapshot runs: " + r.body);
+                        if (!snapshotFinished()) fail("ready while the snapshot runs: " + r.body());
                     }
                     if (!daemon.isAlive()) fail("daemon exited unexpectedly:\n" + daemon.tail());
                     Thread.sleep(250);
                 }
                 assertTrue(sawSnapshotting, "/health/ready said why it was not ready while snapshotting");
-                await(() -> get(base + "/health/ready").status == 200, daemon, Duration.ofSeconds(60));
-                String metrics = get(base + "/metrics").body;
+                await(() -> E2e.get(base + "/health/ready").status() == 200, daemon, Duration.ofSeconds(60));
+                String metrics = E2e.get(base + "/metrics").body();
                 assertTrue(metrics.contains("tideline_snapshot_rows_done{application=\"tideline\",table=\"public.big\"}"), metrics);
                 assertTrue(metrics.contains("tideline_snapshot_running{application=\"tideline\",table=\"public.big\"} 0.0"), metrics);
                 load.stop();
@@ -282,43 +282,14 @@ class SnapshotCrashIT {
         return warehouse.readAll(NS, "hist").stream().anyMatch(r -> ((Number) r.getField("id")).longValue() == id);
     }
 
-    private record Http(int status, String body) {
-    }
-
-    private static Http get(String url) throws Exception {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        return new Http(r.statusCode(), r.body());
-    }
-
-    private String httpBase(DaemonProcess daemon) throws Exception {
-        String marker = "/metrics on http://";
-        daemon.awaitLine(marker, Duration.ofSeconds(60));
-        for (String line : Files.readAllLines(dir.resolve("daemon-final.log"))) {
-            int i = line.indexOf(marker);
-            if (i >= 0) return "http://" + line.substring(i + marker.length()).strip();
-        }
-        throw new AssertionError("no HTTP address in the daemon log");
-    }
-
     private static Position position(ConsumerRecord<byte[], byte[]> r) {
         Header h = r.headers().lastHeader("tideline.position");
         if (h == null) fail("record without tideline.position at " + r.topic() + "/" + r.partition() + "@" + r.offset());
         return Position.parse(new String(h.value(), StandardCharsets.UTF_8));
     }
 
-    private static void await(Check condition, DaemonProcess daemon, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) fail("timed out after " + timeout + "; daemon log:\n" + daemon.tail());
-            if (!daemon.isAlive()) fail("daemon exited unexpectedly:\n" + daemon.tail());
-            Thread.sleep(250);
-        }
-    }
-
-    interface Check {
-        boolean holds() throws Exception;
+    private static void await(E2e.Check condition, DaemonProcess daemon, Duration timeout) throws Exception {
+        E2e.await(condition, daemon, timeout, "the condition");
     }
 
     /** Updates (each one bumps ver), inserts and a few deletes on big, inserts into hist; several rows per transaction. */

@@ -110,16 +110,7 @@ class TruncateIT {
         return out;
     }
 
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void await(Check condition, DaemonProcess daemon, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting for " + what + "; daemon log:\n" + daemon.tail());
-            if (!daemon.isAlive()) fail("daemon exited unexpectedly while waiting for " + what + ":\n" + daemon.tail());
-            Thread.sleep(250);
-        }
+    private static void await(E2e.Check condition, DaemonProcess daemon, String what) throws Exception {
+        E2e.await(condition, daemon, Duration.ofSeconds(90), what);
     }
 }

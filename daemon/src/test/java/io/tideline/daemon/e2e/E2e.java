@@ -1,0 +1,83 @@
+package io.tideline.daemon.e2e;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.tideline.testkit.KafkaBroker;
+import io.tideline.testkit.PostgresCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the end-to-end tests share: a bounded wait on a running daemon, its HTTP endpoints, a base configuration. */
+final class E2e {
+
+    private E2e() {
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls until {@code condition} holds, failing with the daemon's log when it exits or {@code timeout} passes. */
+    static void await(Check condition, DaemonProcess daemon, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) fail("timed out after " + timeout + " waiting for " + what + "; daemon log:\n" + daemon.tail());
+            if (!daemon.isAlive()) fail("daemon exited unexpectedly while waiting for " + what + ":\n" + daemon.tail());
+            Thread.sleep(250);
+        }
+    }
+
+    record Http(int status, String body) {
+    }
+
+    /** GET with timeouts; a connection failure is status -1. */
+    static Http get(String url) {
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return new Http(r.statusCode(), r.body());
+        } catch (Exception e) {
+            return new Http(-1, e.toString());
+        }
+    }
+
+    /** The daemon's HTTP address, from the line it logs once it serves (with tideline.http.port=0). */
+    static String httpBase(DaemonProcess daemon, Path log) throws Exception {
+        String marker = "/metrics on http://";
+        daemon.awaitLine(marker, Duration.ofSeconds(60));
+        for (String line : Files.readAllLines(log)) {
+            int i = line.indexOf(marker);
+            if (i >= 0) return "http://" + line.substring(i + marker.length()).strip();
+        }
+        throw new AssertionError("no HTTP address in the daemon log " + log);
+    }
+
+    /** Source settings for {@code db} on {@code pg}, a state dir, the Kafka sink on {@code kafka}, a free HTTP port. */
+    static List<String> config(PostgresCluster pg, String db, String slot, Path state, KafkaBroker kafka, String topicPrefix) {
+        return new ArrayList<>(List.of(
+                "tideline.source.database.hostname=" + pg.host(),
+                "tideline.source.database.port=" + pg.port(),
+                "tideline.source.database.user=" + pg.user(),
+                "tideline.source.database.password=" + pg.password(),
+                "tideline.source.database.dbname=" + db,
+                "tideline.source.slot.name=" + slot,
+                "tideline.state.dir=" + state,
+                "tideline.sink.kafka.enabled=true",
+                "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "tideline.sink.kafka.topic.prefix=" + topicPrefix,
+                "tideline.http.port=0"));
+    }
+
+    static Path write(Path file, List<String> lines) throws Exception {
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
+    }
+}
