@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code tideline}: replicates PostgreSQL to Kafka and Apache Iceberg, exactly once. */
 @Command(name = "tideline", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Replicates PostgreSQL to Kafka and Apache Iceberg, exactly once.",
-        subcommands = {RunCommand.class, ValidateCommand.class, SnapshotCommand.class, DropSlotCommand.class, ConfigDocsCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, SnapshotCommand.class, DropSlotCommand.class, ConfigDocsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure", "2:bad configuration or bad environment (the message names the "
                 + "property or table and what to do)"})
@@ -18,6 +18,6 @@ final class TidelineCommand implements Runnable {
     @Override
     public void run() {
         // No subcommand: show what there is, and exit 2 as for any unusable command line.
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: run, validate, snapshot, drop-slot or config-docs.");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command: run, validate, status, snapshot, drop-slot or config-docs.");
     }
 }

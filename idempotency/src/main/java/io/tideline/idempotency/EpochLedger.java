@@ -75,6 +75,17 @@ public final class EpochLedger implements AutoCloseable {
         }
     }
 
+    /**
+     * The last committed epoch of a state dir, read without taking its lock (for status while a daemon runs): the
+     * ledger is replaced by atomic rename, so a read sees one whole version.
+     */
+    public static Optional<EpochRecord> peekLast(Path stateDir) throws IOException {
+        Path file = stateDir.resolve(FILE_NAME);
+        if (!java.nio.file.Files.exists(file)) return Optional.empty();
+        Deque<EpochRecord> records = read(file);
+        return records.isEmpty() ? Optional.empty() : Optional.of(records.peekLast());
+    }
+
     public Path file() {
         return file;
     }

@@ -38,7 +38,47 @@ class RoutingTest {
         Routing routing = Routing.toWriters(new Sink[]{fixedWriter("a", 2), fixedWriter("b", 0)}, 3);
         int[] targets = new int[routing.fanOut()];
         assertEquals(2, routing.route(TestEvents.event(7, 1_000, 0, true), targets));
-        assertArrayEquals(new int[]{2, 3}, targets, "sink a's writer 2 is queue 0*3+2, sink b's writer 0 is queue 1*3+0");
+        assertArrayEquals(new int[]{2, 3}, java.util.Arrays.copyOf(targets, 2),
+                "sink a's writer 2 is queue 0*3+2, sink b's writer 0 is queue 1*3+0");
+    }
+
+    @Test
+    void aChangeEveryWriterTakesGoesToAllWritersOfThatSinkOnly() {
+        Sink everyWriter = new Sink() {
+            @Override
+            public String name() {
+                return "kafka";
+            }
+
+            @Override
+            public Capability capability() {
+                return Capability.RECORD_AT_A_TIME;
+            }
+
+            @Override
+            public int writerFor(ChangeEvent event, int writers) {
+                return 1;
+            }
+
+            @Override
+            public boolean everyWriterTakes(ChangeEvent event) {
+                return event.op() == io.tideline.api.Op.TRUNCATE;
+            }
+
+            @Override
+            public SinkWriter openWriter(int index, int writers) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        Routing routing = Routing.toWriters(new Sink[]{everyWriter, fixedWriter("lake", 2)}, 3);
+        int[] targets = new int[routing.fanOut()];
+        ChangeEvent row = TestEvents.event(7, 1_000, 0, true);
+        ChangeEvent truncate = new ChangeEvent(row.table(), io.tideline.api.Op.TRUNCATE, null, null, null, null,
+                row.position(), row.commitTimeMs(), true);
+        assertEquals(2, routing.route(row, targets));
+        assertArrayEquals(new int[]{1, 5}, java.util.Arrays.copyOf(targets, 2));
+        assertEquals(4, routing.route(truncate, targets), "a truncate reaches every writer of the sink that asks for it");
+        assertArrayEquals(new int[]{0, 1, 2, 5}, java.util.Arrays.copyOf(targets, 4));
     }
 
     @Test

@@ -76,6 +76,25 @@ final class E2e {
                 "tideline.http.port=0"));
     }
 
+    record Cli(int exitCode, String output) {
+    }
+
+    /** {@code tideline <args>} in a child JVM, bounded to 60 s; stdout and stderr together. */
+    static Cli cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.tideline.daemon.Main"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("tideline-cli", ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            fail("tideline " + String.join(" ", args) + " did not finish within 60 s:\n" + Files.readString(out));
+        }
+        String text = Files.readString(out);
+        Files.deleteIfExists(out);
+        return new Cli(p.exitValue(), text);
+    }
+
     static Path write(Path file, List<String> lines) throws Exception {
         Files.writeString(file, String.join("\n", lines) + "\n");
         return file;

@@ -49,6 +49,20 @@ class IdleSlotIT {
                     + " WHERE slot_name = '" + SLOT + "'") >= written, daemon, "confirmed_flush_lsn past the writes to an uncaptured table");
             assertTrue(daemon.logContains("Serving GET"), daemon.tail());
             assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), "graceful stop exits 0:\n" + daemon.tail());
+            // status works with the daemon down: the slot, the last committed epoch, the snapshot, Kafka's positions
+            E2e.Cli status = E2e.cli("status", "--config", config.toString(), "--json");
+            assertEquals(0, status.exitCode(), status.output());
+            String json = status.output().substring(status.output().indexOf('{'));
+            var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            assertEquals(SLOT, tree.path("slot").path("name").asText(), json);
+            assertEquals(false, tree.path("slot").path("active").asBoolean(true), json);
+            assertTrue(tree.path("slot").path("retainedWalBytes").asLong(-1) >= 0, json);
+            assertTrue(tree.path("lastCommittedEpoch").path("epoch").asLong() > 0, json);
+            assertEquals("CAPTURED", tree.path("snapshot").get(0).path("status").asText(), json);
+            assertTrue(tree.path("kafka").get(0).path("position").asText().contains("/"), json);
+            E2e.Cli text = E2e.cli("status", "--config", config.toString());
+            assertEquals(0, text.exitCode(), text.output());
+            assertTrue(text.output().contains("last epoch") && text.output().contains("idle.public.captured"), text.output());
         } finally {
             pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND NOT active");
         }
