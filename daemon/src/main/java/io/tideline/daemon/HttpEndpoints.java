@@ -89,47 +89,34 @@ final class HttpEndpoints implements AutoCloseable {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     static String json(Health h) {
-        StringBuilder sb = new StringBuilder("{\"status\":\"").append(h.state().healthy() ? "UP" : "DOWN")
-                .append("\",\"pipeline\":\"").append(h.state()).append("\",\"uptimeSeconds\":").append(h.uptimeSeconds());
-        if (h.error() != null) {
-            sb.append(",\"error\":\"").append(escape(h.error())).append('"');
-        }
-        return sb.append('}').toString();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", h.state().healthy() ? "UP" : "DOWN");
+        m.put("pipeline", h.state().toString());
+        m.put("uptimeSeconds", h.uptimeSeconds());
+        if (h.error() != null) m.put("error", h.error());
+        return write(m);
     }
 
     static String readyJson(Health h) {
-        StringBuilder sb = new StringBuilder("{\"status\":\"").append(h.ready() ? "READY" : "NOT_READY")
-                .append("\",\"pipeline\":\"").append(h.state()).append("\",\"reasons\":[");
         java.util.List<String> reasons = new java.util.ArrayList<>(h.notReady());
         if (h.state() != PipelineState.RUNNING) reasons.add(0, "pipeline " + h.state());
         if (h.error() != null) reasons.add(h.error());
-        for (int i = 0; i < reasons.size(); i++) {
-            if (i > 0) sb.append(',');
-            sb.append('"').append(escape(reasons.get(i))).append('"');
-        }
-        return sb.append("]}").toString();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", h.ready() ? "READY" : "NOT_READY");
+        m.put("pipeline", h.state().toString());
+        m.put("reasons", reasons);
+        return write(m);
     }
 
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the health body: " + e.getMessage(), e);
         }
-        return sb.toString();
     }
 
     @Override
