@@ -19,6 +19,7 @@ public final class TidelineConfigDef {
     public static final String RUNTIME_RESTART_MAX_FAILURES = "tideline.runtime.restart.max.failures";
     public static final String SINK_FENCE_RESET_FOR_NEW_SOURCE = "tideline.sink.fence.reset.for.new.source";
     public static final String SOURCE_TRUNCATE = "tideline.source.truncate";
+    public static final String SOURCE_TRANSACTION_BUFFER = "tideline.source.transaction.buffer.changes";
     public static final String SOURCE_HEARTBEAT_INTERVAL = "tideline.source.heartbeat.interval";
     public static final String SOURCE_WAL_RETAINED_WARN = "tideline.source.wal.retained.warn";
     public static final String SOURCE_SNAPSHOT_THREADS = "tideline.source.snapshot.threads";
@@ -122,6 +123,10 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(SOURCE_SNAPSHOT_CHUNK_ROWS, ConfigType.INT).defaultValue("8192").group(g)
                 .validator(Validators.atLeast(1))
                 .doc("Rows per snapshot chunk: the unit a restart resumes at and of memory per reader.").build());
+        def.define(ConfigKey.builder(SOURCE_TRANSACTION_BUFFER, ConfigType.INT).defaultValue("100000").group(g)
+                .validator(Validators.atLeast(1))
+                .doc("Most changes of one transaction held in memory while it waits for its commit; the rest of a larger"
+                        + " transaction spills to the state dir.").build());
         def.define(ConfigKey.builder(SOURCE_TRUNCATE, ConfigType.ENUM).defaultValue("capture").group(g)
                 .allowedValues("capture", "skip")
                 .doc("capture: a TRUNCATE reaches Kafka as Debezium's truncate event (op t) on every partition of the"

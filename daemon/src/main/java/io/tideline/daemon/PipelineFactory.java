@@ -94,6 +94,7 @@ public final class PipelineFactory {
                 .snapshotChunkRows(config.getInt(SOURCE_SNAPSHOT_CHUNK_ROWS))
                 .heartbeatInterval(config.getDuration(SOURCE_HEARTBEAT_INTERVAL))
                 .captureTruncate(config.getString(SOURCE_TRUNCATE).equals("capture"))
+                .maxBufferedChanges(config.getInt(SOURCE_TRANSACTION_BUFFER))
                 .walRetainedWarnBytes(config.getSize(SOURCE_WAL_RETAINED_WARN))
                 .stateDir(stateDir)
                 .debeziumProperties(config.withPrefix(SOURCE_DEBEZIUM_PREFIX))

@@ -65,6 +65,7 @@ class KafkaExactlyOnceCrashIT {
              KafkaLedger ledger = new KafkaLedger(kafka.bootstrapServers(), topics, PARTITIONS)) {
             Workload workload = new Workload(conn, 42);
             workload.setUp(20);
+            workload.spillAt(40, 6_000); // above the 2,000 held in memory (see config): killed while it is written, replayed
 
             // write:kafka@1 right after a kill: killed again while replaying what the previous kill left behind
             String[] pausePoints = {"write:kafka@400", "prepare:kafka@3", "write:kafka@1", "prepared:kafka@2", "committed@2",
@@ -116,6 +117,7 @@ class KafkaExactlyOnceCrashIT {
                 "tideline.source.publication.name=tideline_kafka_e2e",
                 "tideline.source.table.include.list=public.accounts,public.orders,public.ticks",
                 "tideline.runtime.epoch.duration=2s",
+                "tideline.source.transaction.buffer.changes=2000",
                 "tideline.runtime.parallelism=2",
                 "tideline.state.dir=" + dir.resolve("state"),
                 "tideline.sink.kafka.enabled=true",

@@ -116,13 +116,32 @@ final class Workload {
         return lsnAfterCommit.get(txSeq);
     }
 
+    /**
+     * Makes transaction {@code seq} insert {@code rows} orders: more than the source keeps in memory
+     * ({@code tideline.source.transaction.buffer.changes}), so it spills to disk while it waits for its commit.
+     */
+    void spillAt(long seq, int rows) {
+        this.spillSeq = seq;
+        this.spillRows = rows;
+    }
+
+    private long spillSeq = -1;
+    private int spillRows;
+
     private void runOne() throws SQLException {
         long s = seq.get() + 1;
         Map<String, String> changes = new LinkedHashMap<>();
         List<Runnable> onCommit = new ArrayList<>();
         List<String> sql = new ArrayList<>();
         int kind = random.nextInt(10);
-        if (kind < 3 || liveAccounts.size() < 5) {                        // insert 1..3 accounts
+        if (s == spillSeq && !liveAccounts.isEmpty()) {                  // one transaction too large for memory
+            int account = liveAccounts.get(0);
+            long first = nextOrder;
+            nextOrder += spillRows;
+            sql.add("INSERT INTO orders SELECT g, " + account + ", 1.25, " + s + " FROM generate_series(" + first + ", "
+                    + (first + spillRows - 1) + ") g");
+            for (long o = first; o < first + spillRows; o++) changes.put("orders:" + o, "c:" + s);
+        } else if (kind < 3 || liveAccounts.size() < 5) {                        // insert 1..3 accounts
             int n = 1 + random.nextInt(3);
             for (int i = 0; i < n; i++) {
                 int id = nextAccount++;
