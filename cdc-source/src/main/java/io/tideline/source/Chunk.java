@@ -14,8 +14,4 @@ record Chunk(TableId table, long id, List<String> lower, List<String> upper) {
     String key() {
         return table + "#" + id;
     }
-
-    boolean last() {
-        return upper == null;
-    }
 }

@@ -1,6 +1,7 @@
 package io.tideline.source;
 
 import io.debezium.connector.postgresql.PostgresStreamingChangeEventSource.PgConnectionSupplier;
+import io.tideline.api.Op;
 import io.tideline.api.Row;
 import org.apache.kafka.connect.data.Struct;
 import org.postgresql.PGConnection;
@@ -23,10 +24,6 @@ import java.util.List;
  */
 final class ChunkReader implements AutoCloseable {
 
-    /** Rows the reader handed on and rows it left to the stream; for progress. */
-    record Outcome(int rows, int created) {
-    }
-
     private final Connection connection;
     private final StreamGate gate;
     private final ValueConverter values;
@@ -40,8 +37,11 @@ final class ChunkReader implements AutoCloseable {
         this.supplier = () -> base;
     }
 
-    /** Reads the chunk, retrying when a read raced a commit (see {@link StreamGate}); returns once it is handed on. */
-    Outcome read(Chunk chunk, TableLayout layout, ChunkRowDecoder.TableDecoder decoder) throws Exception {
+    /**
+     * Reads the chunk, retrying when a read raced a commit (see {@link StreamGate}); returns once it is handed on,
+     * with the number of rows handed on.
+     */
+    int read(Chunk chunk, TableLayout layout, ChunkRowDecoder.TableDecoder decoder) throws Exception {
         PgSnapshot base = gate.base(chunk.table());
         for (int attempt = 0; ; attempt++) {
             StreamGate.Window w = gate.open(chunk, attempt);
@@ -74,7 +74,7 @@ final class ChunkReader implements AutoCloseable {
                     st.execute();
                 }
                 handed = true;
-                return new Outcome(rows.rows().size(), lines.size() - rows.rows().size());
+                return rows.rows().size();
             } finally {
                 if (!handed) {
                     gate.abandon(w);
@@ -124,7 +124,7 @@ final class ChunkReader implements AutoCloseable {
         String[] text = new String[cols.length - 1];
         System.arraycopy(cols, 1, text, 0, text.length);
         Struct[] kv = decoder.decode(text, supplier);
-        return new Unstamped(decoder.table, decoder.op(), values.row(kv[0]), null, values.row(kv[1]), source, tsMs);
+        return new Unstamped(decoder.table, Op.READ, values.row(kv[0]), null, values.row(kv[1]), source, tsMs);
     }
 
     @Override

@@ -17,7 +17,6 @@ import io.debezium.relational.TableSchema;
 import io.debezium.relational.TableSchemaBuilder;
 import io.debezium.relational.Tables;
 import io.debezium.relational.mapping.ColumnMappers;
-import io.tideline.api.Op;
 import io.tideline.api.TableId;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -146,10 +145,6 @@ final class ChunkRowDecoder implements AutoCloseable {
         private void put(Struct s, String field, Object value) {
             Field f = sourceSchema.field(field);
             if (f != null) s.put(f, value);
-        }
-
-        Op op() {
-            return Op.READ;
         }
     }
 }

@@ -33,7 +33,12 @@ final class ChunkedSnapshot implements AutoCloseable {
     private final Snapshotter snapshotter;
     private final ChunkRowDecoder decoder;
 
-    private ChunkedSnapshot(SnapshotState state, StreamGate gate, Snapshotter snapshotter, ChunkRowDecoder decoder) {
+    /** Decodes journaled chunks on replay; opened on the first one, closed with the snapshot. */
+    private final ChunkReader[] replayReader;
+
+    private ChunkedSnapshot(SnapshotState state, StreamGate gate, Snapshotter snapshotter, ChunkRowDecoder decoder,
+                            ChunkReader[] replayReader) {
+        this.replayReader = replayReader;
         this.state = state;
         this.gate = gate;
         this.snapshotter = snapshotter;
@@ -106,12 +111,8 @@ final class ChunkedSnapshot implements AutoCloseable {
         gateRef[0] = gate;
         gate.start(floor == null ? Position.ZERO : floor, keyed);
         Snapshotter snapshotter = new Snapshotter(url, jdbc, state, gate, decoder, placeholder, b.snapshotThreads,
-                b.snapshotChunkRows, journaledKeys(gate), new SnapshotRequests(b.stateDir));
-        return new ChunkedSnapshot(state, gate, snapshotter, decoder);
-    }
-
-    private static Set<String> journaledKeys(StreamGate gate) {
-        return gate.journaledChunks();
+                b.snapshotChunkRows, gate.journaledChunks(), new SnapshotRequests(b.stateDir));
+        return new ChunkedSnapshot(state, gate, snapshotter, decoder, replayReader);
     }
 
     private static void reconcile(SnapshotState state, Connection c, DebeziumChangeSource.Builder b, boolean offsetsExist,
@@ -189,5 +190,12 @@ final class ChunkedSnapshot implements AutoCloseable {
     public void close() {
         snapshotter.close();
         decoder.close();
+        if (replayReader[0] != null) {
+            try {
+                replayReader[0].close();
+            } catch (SQLException ignored) {
+                // closing a broken connection
+            }
+        }
     }
 }

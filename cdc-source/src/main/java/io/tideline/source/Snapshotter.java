@@ -141,8 +141,8 @@ final class Snapshotter implements AutoCloseable {
             LOG.info("Snapshot of {} resumes: {} chunks ({} rows) done, {} chunks to read again", table,
                     entry.chunksDone, entry.rowsEmitted, entry.open.size());
         }
-        ExecutorCompletionService<ChunkReader.Outcome> done = new ExecutorCompletionService<>(pool);
-        List<Future<ChunkReader.Outcome>> running = new ArrayList<>();
+        ExecutorCompletionService<Integer> done = new ExecutorCompletionService<>(pool);
+        List<Future<Integer>> running = new ArrayList<>();
         AtomicLong read = rowsRead.computeIfAbsent(table, t -> new AtomicLong());
         List<Chunk> again = new ArrayList<>();
         synchronized (state) {
@@ -162,7 +162,7 @@ final class Snapshotter implements AutoCloseable {
                 running.add(done.submit(() -> readChunk(next, layout, tableDecoder, read)));
             }
             if (running.isEmpty()) break;
-            Future<ChunkReader.Outcome> f = done.take();
+            Future<Integer> f = done.take();
             running.remove(f);
             f.get();
             if (System.currentTimeMillis() - lastLog >= PROGRESS_EVERY_MS) {
@@ -181,7 +181,7 @@ final class Snapshotter implements AutoCloseable {
                 table, read.get());
     }
 
-    private ChunkReader.Outcome readChunk(Chunk chunk, TableLayout layout, ChunkRowDecoder.TableDecoder tableDecoder,
+    private int readChunk(Chunk chunk, TableLayout layout, ChunkRowDecoder.TableDecoder tableDecoder,
                                           AtomicLong read) throws Exception {
         ChunkReader reader = READERS.get();
         for (int attempt = 1; ; attempt++) {
@@ -191,9 +191,9 @@ final class Snapshotter implements AutoCloseable {
                     READERS.set(reader);
                     readers.add(reader);
                 }
-                ChunkReader.Outcome o = reader.read(chunk, layout, tableDecoder);
-                read.addAndGet(o.rows());
-                return o;
+                int rows = reader.read(chunk, layout, tableDecoder);
+                read.addAndGet(rows);
+                return rows;
             } catch (SQLException e) {
                 if (stopped || attempt >= 5) throw e;
                 LOG.warn("Reading chunk {} failed ({}); reconnecting, attempt {} of 5", chunk.key(), e.getMessage(), attempt + 1);

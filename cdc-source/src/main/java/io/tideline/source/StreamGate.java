@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -199,11 +198,6 @@ final class StreamGate {
     /** Holds back the table's changes until its base is taken (a snapshot asked for it). */
     void pending(TableId table, boolean keyed) {
         tables.put(table, new TableGate(Mode.PENDING, keyed));
-    }
-
-    /** Stops gating a table that is no longer captured. */
-    void forget(TableId table) {
-        tables.remove(table);
     }
 
     // ---------------------------------------------------------------- stream thread
@@ -473,9 +467,5 @@ final class StreamGate {
             }
         }
         if (save) state.save();
-    }
-
-    Collection<TableId> gatedTables() {
-        return tables.keySet();
     }
 }
