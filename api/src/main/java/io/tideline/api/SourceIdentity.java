@@ -8,12 +8,12 @@ package io.tideline.api;
 public final class SourceIdentity {
 
     private volatile String systemId;
-    private volatile long timeline;
+    /** Built once per connection, not per record: every Kafka record and Iceberg commit carries it. */
+    private volatile String text;
 
     /** The identity as sinks record it: {@code <system_identifier>/<timeline>}; null before the source connected. */
     public String text() {
-        String s = systemId;
-        return s == null ? null : s + "/" + timeline;
+        return text;
     }
 
     public String systemId() {
@@ -21,7 +21,7 @@ public final class SourceIdentity {
     }
 
     public void set(String systemId, long timeline) {
-        this.timeline = timeline;
+        this.text = systemId + "/" + timeline;
         this.systemId = systemId;
     }
 

@@ -62,14 +62,8 @@ final class ChunkedSnapshot implements AutoCloseable {
 
     private static ChunkedSnapshot openOrThrow(DebeziumChangeSource.Builder b, Properties engineProperties, String placeholder,
                                                Position floor, boolean offsetsExist) throws SQLException {
-        String url = "jdbc:postgresql://" + b.hostname + ":" + b.port + "/" + b.database;
-        Properties jdbc = new Properties();
-        jdbc.setProperty("user", b.user);
-        if (b.password != null) jdbc.setProperty("password", b.password);
-        String ssl = engineProperties.getProperty("database.sslmode");
-        if (ssl != null) jdbc.setProperty("sslmode", ssl);
-        jdbc.setProperty("connectTimeout", "30");
-        jdbc.setProperty("tcpKeepAlive", "true");
+        String url = jdbcUrl(b);
+        Properties jdbc = jdbcProperties(b);
         SnapshotState state = SnapshotState.load(b.stateDir);
         Map<TableId, Boolean> keyed = new HashMap<>();
         try (Connection c = java.sql.DriverManager.getConnection(url, jdbc)) {
@@ -113,6 +107,23 @@ final class ChunkedSnapshot implements AutoCloseable {
         Snapshotter snapshotter = new Snapshotter(url, jdbc, state, gate, decoder, placeholder, b.snapshotThreads,
                 b.snapshotChunkRows, gate.journaledChunks(), new SnapshotRequests(b.stateDir));
         return new ChunkedSnapshot(state, gate, snapshotter, decoder, replayReader);
+    }
+
+    /** The source database's JDBC URL. */
+    static String jdbcUrl(DebeziumChangeSource.Builder b) {
+        return "jdbc:postgresql://" + b.hostname + ":" + b.port + "/" + b.database;
+    }
+
+    /** Login, TLS mode (the engine's {@code database.sslmode}) and timeouts for Tideline's own connections. */
+    static Properties jdbcProperties(DebeziumChangeSource.Builder b) {
+        Properties jdbc = new Properties();
+        jdbc.setProperty("user", b.user);
+        if (b.password != null) jdbc.setProperty("password", b.password);
+        String ssl = b.debeziumProperties.get("database.sslmode");
+        if (ssl != null) jdbc.setProperty("sslmode", ssl);
+        jdbc.setProperty("connectTimeout", "30");
+        jdbc.setProperty("tcpKeepAlive", "true");
+        return jdbc;
     }
 
     private static void reconcile(SnapshotState state, Connection c, DebeziumChangeSource.Builder b, boolean offsetsExist,

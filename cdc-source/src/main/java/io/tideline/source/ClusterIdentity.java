@@ -40,24 +40,21 @@ final class ClusterIdentity {
     }
 
     static void check(DebeziumChangeSource.Builder b, SourceIdentity identity) throws SQLException, IOException {
-        Properties p = new Properties();
-        p.setProperty("user", b.user);
-        if (b.password != null) p.setProperty("password", b.password);
+        Properties p = ChunkedSnapshot.jdbcProperties(b);
         p.setProperty("replication", "database");
         p.setProperty("assumeMinServerVersion", "10");
         p.setProperty("preferQueryMode", "simple");
-        p.setProperty("connectTimeout", "30");
         String systemId;
         long timeline;
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + b.hostname + ":" + b.port + "/" + b.database, p);
+        try (Connection c = DriverManager.getConnection(ChunkedSnapshot.jdbcUrl(b), p);
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("IDENTIFY_SYSTEM")) {
             rs.next();
             systemId = rs.getString("systemid");
             timeline = rs.getLong("timeline");
         }
         Path file = b.stateDir.resolve(FILE);
-        if (Files.exists(file)) {
-            String recorded = Files.readString(file, StandardCharsets.UTF_8).strip();
+        String recorded = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        if (recorded != null) {
             if (!systemId.equals(SourceIdentity.systemIdOf(recorded))) {
                 throw new IllegalStateException("Cannot capture from " + b.hostname + ":" + b.port + "/" + b.database
                         + ": it is a different PostgreSQL cluster (system_identifier " + systemId + ") than the one whose"
@@ -71,7 +68,7 @@ final class ClusterIdentity {
             }
         }
         identity.set(systemId, timeline);
-        if (!Files.exists(file) || !Files.readString(file, StandardCharsets.UTF_8).strip().equals(identity.text())) {
+        if (!identity.text().equals(recorded)) {
             Files.createDirectories(b.stateDir);
             Files.writeString(file, identity.text() + "\n", StandardCharsets.UTF_8);
         }

@@ -298,13 +298,15 @@ public final class DebeziumChangeSource implements ChangeSource {
             SourceRecord record = event.record();
             RecordConverter.Kind kind = converter.classify(record);
             if (kind instanceof RecordConverter.Change) {
-                io.tideline.api.TableId table = converter.table(record);
-                if (!gate.admits(table)) {
-                    return; // the table's snapshot holds this change already
-                }
-                if (gate.watching(table)) {
-                    if (RecordConverter.isTruncate(record)) gate.truncated(table);
-                    else gate.touched(table, converter.touched(record, gate.keyed(table)));
+                if (gate.gating()) {
+                    io.tideline.api.TableId table = converter.table(record);
+                    if (!gate.admits(table)) {
+                        return; // the table's snapshot holds this change already
+                    }
+                    if (gate.watching(table)) {
+                        if (RecordConverter.isTruncate(record)) gate.truncated(table);
+                        else gate.touched(table, converter.touched(record, gate.keyed(table)));
+                    }
                 }
                 stamper.change(PendingChange.of(record));
             } else if (kind instanceof RecordConverter.TransactionBegin begin) {

@@ -167,7 +167,9 @@ final class StreamGate {
             boolean keyed = keyedTables.getOrDefault(t, true);
             if (e.status == SnapshotState.Status.PENDING) {
                 tables.put(t, new TableGate(Mode.PENDING, keyed));
-            } else if (e.baseSnapshot != null) {
+            } else if (e.baseSnapshot != null && !(e.status == SnapshotState.Status.CAPTURED
+                    && Long.compareUnsigned(floor.commitLsn(), e.baseEndLsn) > 0)) {
+                // a captured table whose base the acknowledged position passed lets everything through: not gated
                 TableGate g = new TableGate(Mode.BASED, keyed);
                 g.base = PgSnapshot.parse(e.baseSnapshot);
                 g.baseEndLsn = e.baseEndLsn;
@@ -218,6 +220,11 @@ final class StreamGate {
                 g.basePassed = true;
             }
         }
+    }
+
+    /** Whether any table is gated; when none is, a change needs no look at its table at all. */
+    boolean gating() {
+        return !tables.isEmpty();
     }
 
     /** Whether a change of the current transaction to {@code table} goes to the pipeline. */
