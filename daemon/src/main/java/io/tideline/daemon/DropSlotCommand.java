@@ -3,18 +3,17 @@ package io.tideline.daemon;
 import io.tideline.config.ConfigException;
 import io.tideline.config.TidelineConfig;
 import io.tideline.config.TidelineConfigDef;
+import io.tideline.daemon.validate.SourceConnection;
 import io.tideline.idempotency.StateDirLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Comparator;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -52,7 +51,7 @@ final class DropSlotCommand implements Callable<Integer> {
                     + "' and publication '" + publication + "' and remove the state dir " + stateDir + ". The change"
                     + " stream from that slot cannot be resumed afterwards. Add --yes to do it.");
         }
-        try (Connection c = connect(cfg)) {
+        try (Connection c = SourceConnection.open(cfg, "tideline-drop-slot", 30)) {
             try (PreparedStatement st = c.prepareStatement("SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
                 st.setString(1, slot);
                 try (ResultSet rs = st.executeQuery()) {
@@ -93,9 +92,7 @@ final class DropSlotCommand implements Callable<Integer> {
                 out.println("no publication '" + publication + "'");
             }
         } catch (SQLException e) {
-            throw new EnvironmentException("Cannot drop the slot of " + cfg.getString(TidelineConfigDef.SOURCE_HOSTNAME) + ":"
-                    + cfg.getInt(TidelineConfigDef.SOURCE_PORT) + "/" + cfg.getString(TidelineConfigDef.SOURCE_DBNAME) + ": "
-                    + e.getMessage() + ". Check the connection settings in " + config + ".");
+            throw new EnvironmentException("Cannot drop the slot of " + SourceConnection.where(cfg) + ": " + e.getMessage() + ". Check the connection settings in " + config + ".");
         }
         if (Files.isDirectory(stateDir)) {
             try (Stream<Path> files = Files.walk(stateDir)) {
@@ -107,15 +104,5 @@ final class DropSlotCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private static Connection connect(TidelineConfig cfg) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", cfg.getString(TidelineConfigDef.SOURCE_USER));
-        String password = cfg.getPassword(TidelineConfigDef.SOURCE_PASSWORD).value();
-        if (password != null && !password.isEmpty()) p.setProperty("password", password);
-        p.setProperty("connectTimeout", "30");
-        return DriverManager.getConnection("jdbc:postgresql://" + cfg.getString(TidelineConfigDef.SOURCE_HOSTNAME) + ":"
-                + cfg.getInt(TidelineConfigDef.SOURCE_PORT) + "/" + cfg.getString(TidelineConfigDef.SOURCE_DBNAME), p);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tideline.config.TidelineConfig;
 import io.tideline.config.TidelineConfigDef;
+import io.tideline.daemon.validate.SourceConnection;
 import io.tideline.idempotency.EpochLedger;
 import io.tideline.sink.iceberg.CommittedPosition;
 import io.tideline.sink.kafka.KafkaHeaders;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.CatalogUtil;
@@ -100,14 +99,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static Object slot(TidelineConfig cfg, String slot) {
-        Properties p = new Properties();
-        p.setProperty("user", cfg.getString(TidelineConfigDef.SOURCE_USER));
-        String password = cfg.getPassword(TidelineConfigDef.SOURCE_PASSWORD).value();
-        if (password != null && !password.isEmpty()) p.setProperty("password", password);
-        p.setProperty("connectTimeout", "10");
-        String where = cfg.getString(TidelineConfigDef.SOURCE_HOSTNAME) + ":" + cfg.getInt(TidelineConfigDef.SOURCE_PORT)
-                + "/" + cfg.getString(TidelineConfigDef.SOURCE_DBNAME);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + where, p);
+        try (Connection c = SourceConnection.open(cfg, "tideline-status", (int) TIMEOUT.toSeconds());
              PreparedStatement st = c.prepareStatement("SELECT active, confirmed_flush_lsn::text, restart_lsn::text,"
                      + " pg_current_wal_lsn()::text, (pg_current_wal_lsn() - restart_lsn)::bigint"
                      + " FROM pg_replication_slots WHERE slot_name = ?")) {
@@ -128,7 +120,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             return m;
         } catch (Exception e) {
-            return Map.of("name", slot, "error", "cannot reach " + where + ": " + e.getMessage());
+            return Map.of("name", slot, "error", "cannot reach " + SourceConnection.where(cfg) + ": " + e.getMessage());
         }
     }
 

@@ -9,14 +9,12 @@ import static io.tideline.config.TidelineConfigDef.SOURCE_USER;
 
 import io.tideline.config.TidelineConfig;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /** Checks that the source database can be replicated as configured. */
 final class PostgresChecks {
@@ -52,20 +50,7 @@ final class PostgresChecks {
     }
 
     private Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        if (!password.isEmpty()) {
-            p.setProperty("password", password);
-        }
-        p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        p.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        p.setProperty("socketTimeout", "30");
-        p.setProperty("ApplicationName", "tideline-validate");
-        return DriverManager.getConnection("jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + db, p);
-    }
-
-    private String hostForUrl() {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return SourceConnection.open(cfg, "tideline-validate", CONNECT_TIMEOUT_SECONDS);
     }
 
     private String where() {
