@@ -27,6 +27,16 @@ final class DebeziumRun implements AutoCloseable {
 
     /** The connection and slot settings every Debezium path needs, nothing that tunes it. */
     static Properties required(BenchServices services, Fixture fixture, String name) {
+        Properties p = required(services, name, fixture.topicPrefix, fixture.slot, fixture.publication,
+                "public\\." + fixture.table);
+        // The slot was created before the first row: stream from it, do not snapshot the rows it will deliver.
+        p.setProperty("snapshot.mode", "no_data");
+        return p;
+    }
+
+    /** The connection, slot, publication and table settings of an engine, with every other setting at its default. */
+    static Properties required(BenchServices services, String name, String topicPrefix, String slot, String publication,
+                               String tableIncludeList) {
         Properties p = new Properties();
         p.setProperty("name", name);
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -36,13 +46,11 @@ final class DebeziumRun implements AutoCloseable {
         p.setProperty("database.user", services.user);
         p.setProperty("database.password", services.password);
         p.setProperty("database.dbname", services.database);
-        p.setProperty("topic.prefix", fixture.topicPrefix);
+        p.setProperty("topic.prefix", topicPrefix);
         p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", fixture.slot);
-        p.setProperty("publication.name", fixture.publication);
-        p.setProperty("table.include.list", "public\\." + fixture.table);
-        // The slot was created before the first row: stream from it, do not snapshot the rows it will deliver.
-        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("slot.name", slot);
+        p.setProperty("publication.name", publication);
+        p.setProperty("table.include.list", tableIncludeList);
         return p;
     }
 

@@ -95,6 +95,14 @@ final class E2e {
         return new Cli(p.exitValue(), text);
     }
 
+    /** Turns the Iceberg sink on, into {@code namespace} of {@code warehouse}, committing every {@code trigger}. */
+    static List<String> iceberg(List<String> lines, io.tideline.testkit.IcebergWarehouse warehouse, String namespace, String trigger) {
+        lines.addAll(List.of("tideline.sink.iceberg.enabled=true", "tideline.sink.iceberg.namespace=" + namespace,
+                "tideline.sink.iceberg.trigger.interval=" + trigger));
+        warehouse.catalogProperties().forEach((k, v) -> lines.add("tideline.sink.iceberg.catalog." + k + "=" + v));
+        return lines;
+    }
+
     static Path write(Path file, List<String> lines) throws Exception {
         Files.writeString(file, String.join("\n", lines) + "\n");
         return file;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,26 +33,16 @@ class PostgresOutageIT {
             String db = pg.createDatabase("outage");
             pg.executeIn(db, "CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'before')");
             kafka.createTopic("outage.public.t", 1);
-            Path config = dir.resolve("tideline.properties");
-            Files.writeString(config, String.join("\n",
-                    "tideline.source.database.hostname=" + pg.host(),
-                    "tideline.source.database.port=" + pg.port(),
-                    "tideline.source.database.user=" + pg.user(),
-                    "tideline.source.database.password=" + pg.password(),
-                    "tideline.source.database.dbname=" + db,
-                    "tideline.source.slot.name=outage",
+            List<String> lines = E2e.config(pg, db, "outage", dir.resolve("state"), kafka, "outage");
+            lines.addAll(List.of(
                     "tideline.source.table.include.list=public.t",
                     "tideline.runtime.epoch.duration=1s",
                     // three unexplained failures would end the daemon within ~2 s; the outage lasts 12 s
                     "tideline.runtime.restart.max.failures=3",
                     "tideline.runtime.restart.backoff.initial=200ms",
                     "tideline.runtime.restart.backoff.max=1s",
-                    "tideline.state.dir=" + dir.resolve("state"),
-                    "tideline.sink.kafka.enabled=true",
-                    "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "tideline.sink.kafka.topic.prefix=outage",
-                    "tideline.sink.kafka.schemas.enable=false",
-                    "tideline.http.port=0", ""));
+                    "tideline.sink.kafka.schemas.enable=false"));
+            Path config = E2e.write(dir.resolve("tideline.properties"), lines);
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"))) {
                 String base = E2e.httpBase(daemon, dir.resolve("daemon.log"));
                 await(() -> get(base + "/health/ready").status() == 200, daemon, Duration.ofSeconds(90), "ready after the snapshot");

@@ -220,34 +220,18 @@ class SnapshotCrashIT {
     // ------------------------------------------------------------------ helpers
 
     private Path writeConfig(IcebergWarehouse warehouse) throws Exception {
-        List<String> lines = new ArrayList<>(List.of(
-                "tideline.source.database.hostname=" + pg.host(),
-                "tideline.source.database.port=" + pg.port(),
-                "tideline.source.database.user=" + pg.user(),
-                "tideline.source.database.password=" + pg.password(),
-                "tideline.source.database.dbname=" + db,
-                "tideline.source.slot.name=" + SLOT,
+        List<String> lines = E2e.config(pg, db, SLOT, dir.resolve("state"), kafka, "snap");
+        lines.addAll(List.of(
                 "tideline.source.publication.name=" + SLOT,
                 "tideline.source.table.include.list=public.big,public.hist",
                 "tideline.source.snapshot.threads=2",
                 "tideline.source.snapshot.chunk.rows=4096",
                 "tideline.runtime.epoch.duration=2s",
                 "tideline.runtime.parallelism=2",
-                "tideline.state.dir=" + dir.resolve("state"),
-                "tideline.sink.kafka.enabled=true",
-                "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "tideline.sink.kafka.topic.prefix=snap",
                 "tideline.sink.kafka.topic.partitions=" + PARTITIONS,
                 "tideline.sink.kafka.schemas.enable=false",
-                "tideline.sink.iceberg.enabled=true",
-                "tideline.sink.iceberg.namespace=" + NS,
-                "tideline.sink.iceberg.trigger.interval=2s",
-                "tideline.sink.iceberg.write.mode=upsert",
-                "tideline.http.port=0"));
-        warehouse.catalogProperties().forEach((k, v) -> lines.add("tideline.sink.iceberg.catalog." + k + "=" + v));
-        Path config = dir.resolve("tideline.properties");
-        Files.writeString(config, String.join("\n", lines) + "\n");
-        return config;
+                "tideline.sink.iceberg.write.mode=upsert"));
+        return E2e.write(dir.resolve("tideline.properties"), E2e.iceberg(lines, warehouse, NS, "2s"));
     }
 
     private boolean snapshotFinished() throws Exception {

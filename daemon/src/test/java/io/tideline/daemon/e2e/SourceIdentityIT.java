@@ -9,7 +9,6 @@ import io.tideline.testkit.IcebergWarehouse;
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,30 +76,14 @@ class SourceIdentityIT {
 
     private Path config(String name, PostgresCluster pg, String db, Path state, IcebergWarehouse warehouse, boolean reset)
             throws Exception {
-        List<String> lines = new ArrayList<>(List.of(
-                "tideline.source.database.hostname=" + pg.host(),
-                "tideline.source.database.port=" + pg.port(),
-                "tideline.source.database.user=" + pg.user(),
-                "tideline.source.database.password=" + pg.password(),
-                "tideline.source.database.dbname=" + db,
-                "tideline.source.slot.name=ident",
+        List<String> lines = E2e.config(pg, db, "ident", state, KafkaBroker.shared(), "ident");
+        lines.addAll(List.of(
                 "tideline.source.table.include.list=public.t",
                 "tideline.runtime.epoch.duration=1s",
                 "tideline.runtime.restart.max.failures=1",
-                "tideline.state.dir=" + state,
-                "tideline.sink.kafka.enabled=true",
-                "tideline.sink.kafka.bootstrap.servers=" + KafkaBroker.shared().bootstrapServers(),
-                "tideline.sink.kafka.topic.prefix=ident",
                 "tideline.sink.kafka.schemas.enable=false",
-                "tideline.sink.iceberg.enabled=true",
-                "tideline.sink.iceberg.namespace=ident",
-                "tideline.sink.iceberg.trigger.interval=1s",
-                "tideline.sink.fence.reset.for.new.source=" + reset,
-                "tideline.http.port=0"));
-        warehouse.catalogProperties().forEach((k, v) -> lines.add("tideline.sink.iceberg.catalog." + k + "=" + v));
-        Path file = dir.resolve(name + ".properties");
-        Files.writeString(file, String.join("\n", lines) + "\n");
-        return file;
+                "tideline.sink.fence.reset.for.new.source=" + reset));
+        return E2e.write(dir.resolve(name + ".properties"), E2e.iceberg(lines, warehouse, "ident", "1s"));
     }
 
     private static int exitCode(DaemonProcess daemon) throws Exception {

@@ -62,10 +62,8 @@ class TableAddedLaterIT {
     private Path config(IcebergWarehouse warehouse, String db, String tables) throws Exception {
         List<String> lines = E2e.config(PostgresCluster.shared(), db, "added", dir.resolve("state"), KafkaBroker.shared(), "added");
         lines.addAll(List.of("tideline.source.table.include.list=" + tables, "tideline.runtime.epoch.duration=1s",
-                "tideline.sink.kafka.schemas.enable=false", "tideline.sink.iceberg.enabled=true",
-                "tideline.sink.iceberg.namespace=added", "tideline.sink.iceberg.trigger.interval=1s"));
-        warehouse.catalogProperties().forEach((k, v) -> lines.add("tideline.sink.iceberg.catalog." + k + "=" + v));
-        return E2e.write(dir.resolve("added-" + tables.length() + ".properties"), lines);
+                "tideline.sink.kafka.schemas.enable=false"));
+        return E2e.write(dir.resolve("added-" + tables.length() + ".properties"), E2e.iceberg(lines, warehouse, "added", "1s"));
     }
 
     private static long rows(IcebergWarehouse warehouse, String table) {

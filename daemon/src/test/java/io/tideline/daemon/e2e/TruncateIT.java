@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tideline.testkit.IcebergWarehouse;
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,29 +43,10 @@ class TruncateIT {
                 "CREATE TABLE log (n int, v text)", "INSERT INTO log VALUES (1, 'one'), (2, 'two')");
         kafka.createTopic("trunc.public.keyed", 3);
         try (IcebergWarehouse warehouse = IcebergWarehouse.hadoop()) {
-            List<String> lines = new ArrayList<>(List.of(
-                    "tideline.source.database.hostname=" + pg.host(),
-                    "tideline.source.database.port=" + pg.port(),
-                    "tideline.source.database.user=" + pg.user(),
-                    "tideline.source.database.password=" + pg.password(),
-                    "tideline.source.database.dbname=" + db,
-                    "tideline.source.slot.name=trunc",
-                    "tideline.source.table.include.list=public.keyed,public.log",
-                    "tideline.runtime.epoch.duration=1s",
-                    "tideline.runtime.parallelism=2",
-                    "tideline.state.dir=" + dir.resolve("state"),
-                    "tideline.sink.kafka.enabled=true",
-                    "tideline.sink.kafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                    "tideline.sink.kafka.topic.prefix=trunc",
-                    "tideline.sink.kafka.topic.partitions=3",
-                    "tideline.sink.kafka.schemas.enable=false",
-                    "tideline.sink.iceberg.enabled=true",
-                    "tideline.sink.iceberg.namespace=trunc",
-                    "tideline.sink.iceberg.trigger.interval=1s",
-                    "tideline.http.port=0"));
-            warehouse.catalogProperties().forEach((k, v) -> lines.add("tideline.sink.iceberg.catalog." + k + "=" + v));
-            Path config = dir.resolve("t.properties");
-            Files.writeString(config, String.join("\n", lines) + "\n");
+            List<String> lines = E2e.config(pg, db, "trunc", dir.resolve("state"), kafka, "trunc");
+            lines.addAll(List.of("tideline.source.table.include.list=public.keyed,public.log", "tideline.runtime.epoch.duration=1s",
+                    "tideline.runtime.parallelism=2", "tideline.sink.kafka.topic.partitions=3", "tideline.sink.kafka.schemas.enable=false"));
+            Path config = E2e.write(dir.resolve("t.properties"), E2e.iceberg(lines, warehouse, "trunc", "1s"));
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"))) {
                 await(() -> rows(warehouse, "keyed") == 30 && rows(warehouse, "log") == 2, daemon, "the snapshot in Iceberg");
                 pg.executeIn(db, "TRUNCATE keyed, log", "INSERT INTO keyed VALUES (100, 'after')", "INSERT INTO log VALUES (3, 'three')");
