@@ -25,6 +25,16 @@ public final class SourceIdentity {
         this.systemId = systemId;
     }
 
+    /**
+     * Whether what a sink recorded ({@link #text()} of the source that wrote it) may be fenced against this source:
+     * true unless both are known and name different clusters (the timeline may differ: a promotion keeps LSNs).
+     */
+    public boolean sameClusterAs(String recorded) {
+        String current = systemId;
+        String held = systemIdOf(recorded);
+        return current == null || held == null || held.equals(current);
+    }
+
     /** The system identifier part of a recorded {@link #text()}. */
     public static String systemIdOf(String text) {
         if (text == null) return null;

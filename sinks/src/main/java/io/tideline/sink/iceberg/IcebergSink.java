@@ -170,11 +170,9 @@ public final class IcebergSink implements Sink {
      * cannot be compared, so that stops the table (or its fence starts over when allowed).
      */
     CommittedPosition sourceFence(String name, org.apache.iceberg.Table table, CommittedPosition fence) {
-        String current = identity == null ? null : identity.systemId();
         String recorded = table.properties().get(SummaryKeys.SOURCE);
         if (recorded == null && table.currentSnapshot() != null) recorded = table.currentSnapshot().summary().get(SummaryKeys.SOURCE);
-        String held = io.tideline.api.SourceIdentity.systemIdOf(recorded);
-        if (current == null || held == null || held.equals(current) || fence.position() == null) return fence;
+        if (identity == null || identity.sameClusterAs(recorded) || fence.position() == null) return fence;
         if (resetForNewSource) return CommittedPosition.NONE;
         throw new IllegalStateException("Cannot write to Iceberg table " + name + ": it holds changes of PostgreSQL"
                 + " cluster " + recorded + " (" + SummaryKeys.SOURCE + "), but the source is cluster " + identity.text()

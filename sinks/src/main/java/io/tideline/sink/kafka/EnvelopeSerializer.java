@@ -90,10 +90,10 @@ final class EnvelopeSerializer {
         if (event.after() != null) s.put("after", schemas.struct(event.after(), valueSchema));
         s.put("source", schemas.struct(source, sourceSchema));
         s.put("op", event.op().code());
-        long micros = processedAt.getEpochSecond() * 1_000_000L + processedAt.getNano() / 1_000;
+        long micros = micros(processedAt);
         s.put("ts_ms", processedAt.toEpochMilli());
         s.put("ts_us", micros);
-        s.put("ts_ns", processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
+        s.put("ts_ns", nanos(processedAt));
         return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, s));
     }
 
@@ -116,12 +116,20 @@ final class EnvelopeSerializer {
         st.put("source", schemas.struct(source, sourceSchema));
         st.put("op", event.op().code());
         st.put("ts_ms", processedAt.toEpochMilli());
-        st.put("ts_us", processedAt.getEpochSecond() * 1_000_000L + processedAt.getNano() / 1_000);
-        st.put("ts_ns", processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
+        st.put("ts_us", micros(processedAt));
+        st.put("ts_ns", nanos(processedAt));
         return withSchema(envelope, valueConverter.fromConnectData(topic, envelope, st));
     }
 
     private final Map<Schema, Schema> truncateEnvelopes = new IdentityHashMap<>();
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
 
     /** The key written directly (in its schema envelope when schemas are on), or null when JsonConverter must write it. */
     private byte[] directKey(Schema schema, Row key) {
@@ -154,9 +162,9 @@ final class EnvelopeSerializer {
                     case "op" -> direct.writeValue(g, f.schema(), event.op().code());
                     case "ts_ms" -> direct.writeValue(g, f.schema(), processedAt.toEpochMilli());
                     case "ts_us" -> direct.writeValue(g, f.schema(),
-                            processedAt.getEpochSecond() * 1_000_000L + processedAt.getNano() / 1_000);
+                            micros(processedAt));
                     case "ts_ns" -> direct.writeValue(g, f.schema(),
-                            processedAt.getEpochSecond() * 1_000_000_000L + processedAt.getNano());
+                            nanos(processedAt));
                     default -> false;
                 };
                 if (!ok) return null;

@@ -139,9 +139,7 @@ public final class KafkaSink implements Sink {
      * cluster than the source (then positions cannot be compared: stop, or start the fence over when allowed).
      */
     Position sourceFence(org.apache.kafka.common.TopicPartition tp, TailReader.Tail tail) {
-        String current = identity == null ? null : identity.systemId();
-        String held = io.tideline.api.SourceIdentity.systemIdOf(tail.source());
-        if (current == null || held == null || held.equals(current)) return tail.position();
+        if (identity == null || identity.sameClusterAs(tail.source())) return tail.position();
         if (resetForNewSource) {
             LOG.warn("Topic {} partition {} holds changes of PostgreSQL cluster {}, the source is cluster {}: its fence"
                     + " starts over ({}=true)", tp.topic(), tp.partition(), tail.source(), identity.text(), RESET_KEY);
