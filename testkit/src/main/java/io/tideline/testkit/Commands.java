@@ -19,12 +19,26 @@ final class Commands {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** PostgreSQL refuses to run as root: prefix with runuser so initdb, pg_ctl and postgres run as postgres. */
+    /**
+     * The OS user the server runs as when we are root: {@code postgres} where the PostgreSQL package created it,
+     * else {@code nobody} (a machine with only the binaries from Maven Central has no postgres user).
+     */
+    static String serverUser() {
+        try {
+            boolean hasPostgres = Files.readAllLines(Path.of("/etc/passwd")).stream()
+                    .anyMatch(line -> line.startsWith("postgres:"));
+            return hasPostgres ? "postgres" : "nobody";
+        } catch (IOException e) {
+            return "postgres";
+        }
+    }
+
+    /** PostgreSQL refuses to run as root: prefix with runuser so initdb, pg_ctl and postgres run as another user. */
     static List<String> asPostgres(List<String> command) {
         if (!runningAsRoot()) {
             return command;
         }
-        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", serverUser(), "--"));
         wrapped.addAll(command);
         return wrapped;
     }

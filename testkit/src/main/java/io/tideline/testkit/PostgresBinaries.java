@@ -8,7 +8,10 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Finds initdb/pg_ctl: TIDELINE_PG_BIN first, then the highest /usr/lib/postgresql/N/bin that has initdb. */
+/**
+ * Finds initdb/pg_ctl: TIDELINE_PG_BIN first, then the highest /usr/lib/postgresql/N/bin that has initdb, then the
+ * binaries from Maven Central on the class path (so a machine without PostgreSQL installed still runs the tests).
+ */
 final class PostgresBinaries {
 
     static final String ENV = "TIDELINE_PG_BIN";
@@ -16,7 +19,18 @@ final class PostgresBinaries {
     private PostgresBinaries() {
     }
 
-    static Optional<Path> find() {
+    static Path find() {
+        return installed().orElseGet(() -> {
+            if (!EmbeddedPostgresBinaries.available()) {
+                throw new IllegalStateException("Cannot start PostgreSQL: no binaries under /usr/lib/postgresql/*/bin"
+                        + " and none on the class path. Install them (apt-get install -y postgresql), set " + ENV
+                        + " or TIDELINE_TEST_PG_URL.");
+            }
+            return EmbeddedPostgresBinaries.bin();
+        });
+    }
+
+    private static Optional<Path> installed() {
         String configured = System.getenv(ENV);
         if (configured != null && !configured.isBlank()) {
             Path dir = Paths.get(configured);

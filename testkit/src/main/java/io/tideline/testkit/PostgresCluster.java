@@ -30,18 +30,12 @@ public final class PostgresCluster implements AutoCloseable {
 
     private final PostgresServer server;      // null when external
     private final PostgresUrl external;       // null when local
-    private final DockerPostgres docker;      // set when the external server is our own container
     private final boolean isShared;
     private volatile boolean closed;
 
     private PostgresCluster(PostgresServer server, PostgresUrl external, boolean isShared) {
-        this(server, external, null, isShared);
-    }
-
-    private PostgresCluster(PostgresServer server, PostgresUrl external, DockerPostgres docker, boolean isShared) {
         this.server = server;
         this.external = external;
-        this.docker = docker;
         this.isShared = isShared;
     }
 
@@ -55,22 +49,19 @@ public final class PostgresCluster implements AutoCloseable {
         return create(false);
     }
 
+    /** A new private cluster from the given bin directory (to prove a particular set of binaries works). */
+    static PostgresCluster startNew(java.nio.file.Path bin) {
+        PostgresCluster cluster = new PostgresCluster(PostgresServer.initAndStart(bin), null, false);
+        LIVE.add(cluster);
+        return cluster;
+    }
+
     private static PostgresCluster create(boolean isShared) {
         String url = System.getenv(PostgresUrl.ENV);
         if (url != null && !url.isBlank()) {
             return new PostgresCluster(null, PostgresUrl.parse(url), isShared);
         }
-        var found = PostgresBinaries.find();
-        if (found.isEmpty() && DockerPostgres.engineAnswers()) {
-            DockerPostgres container = DockerPostgres.start();
-            PostgresCluster cluster = new PostgresCluster(null, container.url(), container, isShared);
-            LIVE.add(cluster);
-            return cluster;
-        }
-        var bin = found.orElseThrow(() -> new IllegalStateException(
-                "Cannot start PostgreSQL for tests: no binaries under /usr/lib/postgresql/*/bin and no Docker engine"
-                        + " answers. Install them (apt-get install -y postgresql) or set TIDELINE_TEST_PG_URL."));
-        PostgresCluster cluster = new PostgresCluster(PostgresServer.initAndStart(bin), null, isShared);
+        PostgresCluster cluster = new PostgresCluster(PostgresServer.initAndStart(PostgresBinaries.find()), null, isShared);
         LIVE.add(cluster);
         return cluster;
     }
@@ -201,9 +192,6 @@ public final class PostgresCluster implements AutoCloseable {
         LIVE.remove(this);
         if (server != null) {
             server.destroy();
-        }
-        if (docker != null) {
-            docker.stop();
         }
     }
 

@@ -59,8 +59,8 @@ final class PostgresServer {
 
     private void init() {
         if (Commands.runningAsRoot()) {
-            // initdb creates DATA itself but must be able to write into its parent as postgres.
-            Commands.run(List.of("chown", "-R", "postgres:postgres", dataDir.getParent().toString()), 30);
+            // initdb creates DATA itself but must be able to write into its parent as the server's user.
+            Commands.run(List.of("chown", "-R", Commands.serverUser() + ":", dataDir.getParent().toString()), 30);
         }
         Commands.run(Commands.asPostgres(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(),
                 "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")), 120);
