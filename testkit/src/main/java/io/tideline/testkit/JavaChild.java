@@ -15,11 +15,10 @@ final class JavaChild {
 
     static Process start(Path workDir, Path log, List<String> jvmOptions, String mainClass, List<String> args) {
         try {
-            // An argument file keeps a long test class path off the command line.
+            // An argument file keeps a long test class path off the command line. Rewritten each time: a directory
+            // that outlives this JVM (KafkaBroker.openIn) may be reused by one with another class path.
             Path argFile = workDir.resolve("java-classpath.args");
-            if (!Files.exists(argFile)) {
-                Files.writeString(argFile, "-cp \"" + absoluteClassPath().replace("\\", "\\\\") + "\"\n");
-            }
+            Files.writeString(argFile, "-cp \"" + absoluteClassPath().replace("\\", "\\\\") + "\"\n");
             List<String> command = new ArrayList<>();
             command.add(javaExecutable());
             command.addAll(jvmOptions);

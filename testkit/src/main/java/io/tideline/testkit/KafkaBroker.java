@@ -53,14 +53,43 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final boolean isShared;
+    /** The directory outlives the broker (openIn): close() stops the broker and keeps its log dir. */
+    private final boolean keepsFiles;
     private volatile Process process;
     private volatile boolean closed;
 
-    private KafkaBroker(Path dir, int port, int controllerPort, boolean isShared) {
+    private KafkaBroker(Path dir, int port, int controllerPort, boolean isShared, boolean keepsFiles) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.isShared = isShared;
+        this.keepsFiles = keepsFiles;
+    }
+
+    /**
+     * A broker whose data lives in {@code dir} and outlives it: the log dir is formatted on first use and reused by
+     * later calls (on new free ports), and {@link #close()} stops the broker gracefully and keeps the files.
+     */
+    public static KafkaBroker openIn(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the Kafka directory " + dir + ": " + e.getMessage()
+                    + ". Check free space and permissions.", e);
+        }
+        KafkaBroker broker = new KafkaBroker(dir.toAbsolutePath(), FreePorts.next(), FreePorts.next(), false, true);
+        LIVE.add(broker);
+        try {
+            broker.writeProperties();
+            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                broker.format();
+            }
+            broker.start();
+            return broker;
+        } catch (RuntimeException e) {
+            broker.destroy();
+            throw e;
+        }
     }
 
     /** One broker per JVM (test fork), started on first use, stopped by a shutdown hook; close() is ignored. */
@@ -83,7 +112,7 @@ public final class KafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot create a Kafka log directory: " + e.getMessage()
                     + ". Check free space and permissions of java.io.tmpdir.", e);
         }
-        KafkaBroker broker = new KafkaBroker(dir, FreePorts.next(), FreePorts.next(), isShared);
+        KafkaBroker broker = new KafkaBroker(dir, FreePorts.next(), FreePorts.next(), isShared, false);
         LIVE.add(broker);
         try {
             broker.writeProperties();
@@ -178,9 +207,15 @@ public final class KafkaBroker implements AutoCloseable {
         return new TopicReader(bootstrapServers(), committedOnly).readAll(topic, timeout);
     }
 
-    /** Kills the broker and deletes its directory. On the {@link #shared()} broker this does nothing. */
+    /**
+     * Kills the broker and deletes its directory; a broker from {@link #openIn} is stopped gracefully and keeps
+     * its files. On the {@link #shared()} broker this does nothing.
+     */
     @Override
     public void close() {
+        if (keepsFiles && !closed && isRunning()) {
+            stop();
+        }
         if (!isShared) {
             destroy();
         }
@@ -197,7 +232,9 @@ public final class KafkaBroker implements AutoCloseable {
             p.destroyForcibly();
             awaitExit(p, 30);
         }
-        Directories.deleteQuietly(dir);
+        if (!keepsFiles) {
+            Directories.deleteQuietly(dir);
+        }
     }
 
     private void writeProperties() {
