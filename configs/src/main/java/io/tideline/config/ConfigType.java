@@ -157,6 +157,11 @@ public enum ConfigType {
 
     abstract Object parse(String raw) throws InvalidValueException;
 
+    /** A duration written as a config value is ({@code 90s}, {@code 5m}, {@code PT5M}), for command-line options. */
+    public static Duration duration(String raw) throws InvalidValueException {
+        return (Duration) DURATION.parse(raw);
+    }
+
     static List<ConfigType> all() {
         return List.of(values());
     }

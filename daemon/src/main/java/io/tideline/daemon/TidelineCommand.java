@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 /** {@code tideline}: replicates PostgreSQL to Kafka and Apache Iceberg, exactly once. */
 @Command(name = "tideline", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Replicates PostgreSQL to Kafka and Apache Iceberg, exactly once.",
-        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, SnapshotCommand.class, DropSlotCommand.class, ConfigDocsCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, VerifyCommand.class, SnapshotCommand.class, DropSlotCommand.class, ConfigDocsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:runtime failure", "2:bad configuration or bad environment (the message names the "
                 + "property or table and what to do)"})

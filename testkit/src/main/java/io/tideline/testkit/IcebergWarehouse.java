@@ -110,6 +110,12 @@ public final class IcebergWarehouse implements AutoCloseable {
             throw new IllegalArgumentException("Cannot append to Iceberg table " + table.name() + ": it is "
                     + "partitioned and this helper writes one unpartitioned file. Write with the sink instead.");
         }
+        AppendFiles append = table.newAppend();
+        append.appendFile(writeDataFile(table, records));
+        append.commit();
+    }
+
+    private DataFile writeDataFile(Table table, List<Record> records) {
         GenericFileWriterFactory writers = new GenericFileWriterFactory.Builder(table)
                 .dataFileFormat(FileFormat.PARQUET).dataSchema(table.schema()).build();
         OutputFileFactory files = OutputFileFactory.builderFor(table, 1, System.nanoTime())
@@ -121,10 +127,25 @@ public final class IcebergWarehouse implements AutoCloseable {
             throw new UncheckedIOException("Cannot write a data file for " + table.name() + ": " + e.getMessage()
                     + ". Check free space under " + warehouseDir + ".", e);
         }
-        DataFile file = writer.toDataFile();
-        AppendFiles append = table.newAppend();
-        append.appendFile(file);
-        append.commit();
+        return writer.toDataFile();
+    }
+
+    /**
+     * Rewrites an unpartitioned table behind its writer's back: one commit that removes every data file and adds one
+     * holding exactly {@code records} (for tests that tamper with a sink's copy).
+     */
+    public void replaceAll(Table table, List<Record> records) {
+        table.refresh();
+        List<DataFile> old = new ArrayList<>();
+        try (var tasks = table.newScan().planFiles()) {
+            tasks.forEach(t -> old.add(t.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the data files of " + table.name() + ": " + e.getMessage(), e);
+        }
+        DataFile file = writeDataFile(table, records);
+        org.apache.iceberg.OverwriteFiles overwrite = table.newOverwrite();
+        old.forEach(overwrite::deleteFile);
+        overwrite.addFile(file).commit();
     }
 
     public Path warehouseDir() {

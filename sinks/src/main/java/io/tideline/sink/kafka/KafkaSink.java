@@ -76,6 +76,11 @@ public final class KafkaSink implements Sink {
     }
 
     /** The topic a table's changes go to. */
+    /** The topic a table's changes go to under a prefix ({@code <prefix>.<schema>.<table>}, sanitized). */
+    public static String topicName(String prefix, TableId table) {
+        return new TopicNames(prefix).topicFor(table);
+    }
+
     public String topicFor(TableId table) {
         return topicNames.topicFor(table);
     }
