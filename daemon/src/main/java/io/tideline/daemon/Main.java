@@ -6,6 +6,22 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        quietUnlessRunning(args);
         System.exit(Cli.create(PipelineProvider.DEFAULT).execute(args));
+    }
+
+    /**
+     * The commands that print a report (status, verify, validate, ...) are read by people and scripts: the INFO lines
+     * of the clients they use (Kafka, Iceberg, Hadoop) would bury it. Set before the first logger exists.
+     */
+    private static void quietUnlessRunning(String[] args) {
+        if (args.length > 0 && !args[0].equals("run")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+            for (String noisy : new String[] {"org.apache.kafka", "org.apache.iceberg"}) {
+                String key = "org.slf4j.simpleLogger.log." + noisy;
+                System.setProperty(key, System.getProperty(key, "error"));
+            }
+        }
     }
 }

@@ -50,6 +50,16 @@ final class DemoCommand implements Callable<Integer> {
             description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     int statusSeconds;
 
+    @Option(names = "--no-daemon", description = "Start PostgreSQL, Kafka and the workload, write the config, but"
+            + " leave running the daemon to you (bin/tideline run --config DIR/tideline.properties): for replay tests"
+            + " that kill it.")
+    boolean noDaemon;
+
+    @Option(names = "--load-seconds", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Stop the workload after this many seconds and keep everything else running (0: until"
+                    + " Ctrl-C, the default).")
+    int loadSeconds;
+
     @Option(names = "--show", description = "Do not run: print what an earlier run left in --dir (Kafka topics and"
             + " Iceberg tables) and exit.")
     boolean show;
@@ -118,19 +128,30 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("TIDELINE_DEMO_PG_PASSWORD", db.password());
             AtomicReference<MeterRegistry> registry = new AtomicReference<>();
-            daemon = new Daemon(TidelineConfig.load(config, env), (cfg, r) -> {
-                registry.set(r);
-                return PipelineProvider.DEFAULT.create(cfg, r);
-            });
-            daemon.start();
-            out.println("  daemon running on " + config + "; http://127.0.0.1:" + daemon.httpPort() + "/health/ready and /metrics");
+            if (noDaemon) {
+                out.println("  config " + config + " (the daemon is yours to run: bin/tideline run --config " + config + ")");
+            } else {
+                daemon = new Daemon(TidelineConfig.load(config, env), (cfg, r) -> {
+                    registry.set(r);
+                    return PipelineProvider.DEFAULT.create(cfg, r);
+                });
+                daemon.start();
+                out.println("  daemon running on " + config + "; http://127.0.0.1:" + daemon.httpPort() + "/health/ready and /metrics");
+            }
             workload = new DemoWorkload(db, rate, () -> DemoStatus.snapshotDone(registry.get()));
             workload.start();
+            long loadStarted = System.nanoTime();
             out.println("  workload: " + rate + " transactions/s (orders, updates, deletes, page views, TOAST, a new"
-                    + " column after 20 s)");
+                    + " column after 20 s)" + (loadSeconds > 0 ? " for " + loadSeconds + " s" : ""));
             DemoStatus status = new DemoStatus(registry::get, workload);
+            boolean loadRunning = true;
             while (!stopAsked.await(statusSeconds, TimeUnit.SECONDS)) {
-                if (daemon.state() == PipelineState.FAILED || daemon.state() == PipelineState.STOPPED) {
+                if (loadRunning && loadSeconds > 0 && System.nanoTime() - loadStarted >= TimeUnit.SECONDS.toNanos(loadSeconds)) {
+                    workload.close();
+                    loadRunning = false;
+                    out.println("workload stopped after " + loadSeconds + " s: " + workload.transactions() + " transactions");
+                }
+                if (daemon != null && (daemon.state() == PipelineState.FAILED || daemon.state() == PipelineState.STOPPED)) {
                     out.println("The daemon stopped: " + (daemon.failure() == null ? daemon.state() : daemon.failure().getMessage())
                             + ". See " + dir.resolve("tideline.log") + ".");
                     exit = 1;
@@ -145,10 +166,12 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println("Stopping: workload, daemon (it finishes its epoch), Kafka, PostgreSQL ...");
             workload.close();
-            daemon.shutdown();
-            out.println(status.line());
-            if (daemon.exitCode() != 0) {
-                exit = 1;
+            if (daemon != null) {
+                daemon.shutdown();
+                out.println(status.line());
+                if (daemon.exitCode() != 0) {
+                    exit = 1;
+                }
             }
         } catch (RuntimeException | IOException e) {
             out.println("Cannot run the demo: " + e.getMessage());

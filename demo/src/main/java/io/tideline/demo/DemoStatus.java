@@ -29,7 +29,7 @@ final class DemoStatus {
                 elapsed % 60, workload.transactions()));
         MeterRegistry r = registry.get();
         if (r == null) {
-            return b.append(" | daemon starting").toString();
+            return b.append(" | no daemon metrics here").toString();
         }
         long kafka = 0;
         double p99 = Double.NaN;

@@ -28,7 +28,7 @@ final class Canonical {
     static final String PLACEHOLDER = "__debezium_unavailable_value";
 
     /** PostgreSQL types whose values verify compares; other columns are listed as not compared. */
-    static final Set<String> COMPARED_TYPES = Set.of("int2", "int4", "int8", "numeric", "float4", "float8", "bool",
+    static final Set<String> COMPARED_TYPES = Set.of("int2", "int4", "int8", "smallserial", "serial", "bigserial", "numeric", "float4", "float8", "bool",
             "text", "varchar", "bpchar", "name", "timestamptz", "timestamp", "date", "uuid", "json", "jsonb", "bytea");
 
     private Canonical() {
