@@ -14,6 +14,16 @@ public interface SinkWriter extends AutoCloseable {
     void write(ChangeEvent event, long epoch) throws Exception;
 
     /**
+     * Called once after the writer opened, before its first change: every change after {@code acknowledged} (the end
+     * of the last committed epoch; null when no epoch ever committed) is about to be replayed to it, in position
+     * order. A sink whose partitions may already hold part of that replay, written by an attempt that failed, checks
+     * that they hold an unbroken prefix of it, and fails (permanently) rather than skip over a change that is not
+     * there. Default: nothing to check.
+     */
+    default void replayFrom(Position acknowledged) throws Exception {
+    }
+
+    /**
      * Makes everything written so far durable and returns the highest position this writer has made durable
      * (including what it held before start-up), or {@code null} when it holds nothing. Failure means the epoch
      * fails and is replayed from the last committed epoch.

@@ -2,6 +2,7 @@ package io.tideline.daemon;
 
 import io.tideline.config.ConfigException;
 import io.tideline.runtime.FailureKind;
+import io.tideline.sink.kafka.KafkaGapException;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -32,7 +33,7 @@ final class FailureKinds {
     }
 
     private static boolean permanent(Throwable t) {
-        if (t instanceof ConfigException || t instanceof UnknownHostException) return true;
+        if (t instanceof ConfigException || t instanceof UnknownHostException || t instanceof KafkaGapException) return true;
         if (t instanceof SQLException e && e.getSQLState() != null) {
             String state = e.getSQLState();
             // 28: invalid authorization; 3D000: no such database; 42501: insufficient privilege; 42P01: no such table

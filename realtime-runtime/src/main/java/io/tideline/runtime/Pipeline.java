@@ -34,9 +34,12 @@ final class Pipeline {
     private final Parker sourceParker;
     private Thread sourceThread;
     private ScheduledExecutorService timer;
+    /** Where this attempt's replay starts: the end of the last committed epoch (null: none yet). */
+    private final Position acknowledged;
 
     Pipeline(EpochRuntime.Settings settings, long firstEpoch, AtomicReference<Position> lastCommitted) {
         this.settings = settings;
+        this.acknowledged = lastCommitted.get();
         this.source = settings.source();
         int p = settings.parallelism();
         Sink[] sinks = settings.sinks().toArray(new Sink[0]);
@@ -112,7 +115,8 @@ final class Pipeline {
     }
 
     private SinkProcessor sinkProcessor(Sink sink, int writer) {
-        return new SinkProcessor(sink, writer, settings.parallelism(), settings.router(), coordinator, settings.metrics());
+        return new SinkProcessor(sink, writer, settings.parallelism(), settings.router(), coordinator, settings.metrics(),
+                acknowledged);
     }
 
     private void addWorker(WorkerLoop worker) {

@@ -22,9 +22,12 @@ final class SinkProcessor implements Processor {
     private final RuntimeMetrics metrics;
     private final Counter in;
     private final Timer prepareTime;
+    /** The end of the last committed epoch when this attempt started: everything after it is replayed. */
+    private final Position acknowledged;
     private SinkWriter writer;
 
-    SinkProcessor(Sink sink, int index, int writers, SinkRouter router, EpochCoordinator coordinator, RuntimeMetrics metrics) {
+    SinkProcessor(Sink sink, int index, int writers, SinkRouter router, EpochCoordinator coordinator, RuntimeMetrics metrics,
+                  Position acknowledged) {
         this.sink = sink;
         this.index = index;
         this.writers = writers;
@@ -33,11 +36,13 @@ final class SinkProcessor implements Processor {
         this.metrics = metrics;
         this.in = metrics.recordsIn("sink:" + sink.name(), index);
         this.prepareTime = metrics.prepareTime(sink.name());
+        this.acknowledged = acknowledged;
     }
 
     @Override
     public void open() throws Exception {
         writer = router.openWriter(sink, index, writers);
+        writer.replayFrom(acknowledged);
     }
 
     @Override

@@ -66,6 +66,14 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the daemon to exit by itself and returns its exit code; fails after {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("daemon still runs after " + timeout + ", expected it to stop by itself:\n" + tail());
+        }
+        return process.exitValue();
+    }
+
     boolean logContains(String text) {
         try {
             return Files.exists(log) && Files.readString(log).contains(text);

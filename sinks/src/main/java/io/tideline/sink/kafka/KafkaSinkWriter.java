@@ -26,8 +26,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * after the last position sent: a replay after a crash or a failed epoch writes nothing twice and, because the
  * idempotent producer keeps each partition a gap-free prefix, leaves no gap.
  *
- * <p>After a send fails, the writer throws (the epoch fails), closes its producer and forgets what it sent; the next
- * write re-reads each partition's tail, so the runtime's replay resumes exactly after what Kafka holds.
+ * <p>The idempotent producer keeps accepted batches in order, but not gap-free: a batch that expires or is refused
+ * (too large) can be followed by later batches of the same partition that get in. So the first failed send closes
+ * the producer at once ({@code close(Duration.ZERO)}: every batch not yet sent is dropped), the writer throws (the
+ * epoch fails), and the replay that follows checks, per partition, that what the partition holds after the last
+ * acknowledged position is exactly the start of the replayed changes. A replayed change that is missing while a
+ * later one is held stops the daemon with {@link KafkaGapException} naming topic, partition and positions.
  */
 final class KafkaSinkWriter implements SinkWriter {
 
@@ -41,7 +45,12 @@ final class KafkaSinkWriter implements SinkWriter {
     private final TailReader tails;
     /** Per owned partition: the highest position sent (or held at the tail when nothing was sent yet). */
     private final Map<TopicPartition, Position> lastSent = new HashMap<>();
+    /** Per owned partition: what it held after the acknowledged position when first met, not yet found again. */
+    private final Map<TopicPartition, HeldSuffix> suffixes = new HashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** Set by {@link #replayFrom}: the suffix check is on. */
+    private boolean replaying;
+    private Position acknowledged;
     private Producer<byte[], byte[]> producer;
     private long skipped;
 
@@ -56,6 +65,12 @@ final class KafkaSinkWriter implements SinkWriter {
 
     private Producer<byte[], byte[]> newProducer() {
         return new KafkaProducer<>(sink.producerConfig(index), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void replayFrom(Position acknowledged) {
+        this.replaying = true;
+        this.acknowledged = acknowledged;
     }
 
     @Override
@@ -76,7 +91,7 @@ final class KafkaSinkWriter implements SinkWriter {
         }
         TopicPartition tp = new TopicPartition(topic, partition);
         Position held = held(tp);
-        if (!event.position().isAfter(held)) {
+        if (heldInSuffix(tp, event.position()) || !event.position().isAfter(held)) {
             skipped++;
             return;
         }
@@ -93,7 +108,8 @@ final class KafkaSinkWriter implements SinkWriter {
         for (int p = 0, n = sink.partitions(topic); p < n; p++) {
             if (Partitioning.writerFor(topic, p, writers) != index) continue;
             TopicPartition tp = new TopicPartition(topic, p);
-            if (!event.position().isAfter(held(tp))) {
+            Position held = held(tp);
+            if (heldInSuffix(tp, event.position()) || !event.position().isAfter(held)) {
                 skipped++;
                 continue;
             }
@@ -119,8 +135,51 @@ final class KafkaSinkWriter implements SinkWriter {
                     held.equals(Position.ZERO) ? "nothing yet" : "everything up to position " + held);
             if (tail.unfinishedDelete() != null && sink.tombstones()) finishDelete(tp, tail.unfinishedDelete());
             lastSent.put(tp, held);
+            boolean sameSource = !held.equals(Position.ZERO) || tail.position().equals(Position.ZERO);
+            if (replaying && sameSource && (acknowledged == null || held.isAfter(acknowledged))) {
+                HeldSuffix suffix = tails.suffix(tp, acknowledged, sink.sourceText());
+                if (!suffix.isEmpty()) {
+                    LOG.info("Kafka writer {}: {} holds {} change(s) after the acknowledged position {} (offsets {} to {});"
+                            + " the replay must find each of them again, in order.", index, tp, suffix.size(),
+                            acknowledged == null ? "(none)" : acknowledged, suffix.head().offset(), tail.position());
+                    suffixes.put(tp, suffix);
+                }
+            }
         }
         return held;
+    }
+
+    /**
+     * Whether the partition already holds this replayed change (an earlier attempt wrote it); throws when it holds a
+     * later change but not this one. Changes the replay goes past are dropped from the suffix with a warning: Kafka
+     * holds them once, only the replay no longer produces them.
+     */
+    private boolean heldInSuffix(TopicPartition tp, Position position) {
+        HeldSuffix suffix = suffixes.get(tp);
+        if (suffix == null) return false;
+        if (acknowledged != null && !position.isAfter(acknowledged)) return true;
+        while (!suffix.isEmpty()) {
+            HeldSuffix.Held head = suffix.head();
+            int c = position.compareTo(head.position());
+            if (c == 0) {
+                suffix.pop();
+                return true;
+            }
+            if (c < 0) {
+                throw new KafkaGapException("Cannot replay into Kafka topic " + tp.topic() + " partition " + tp.partition()
+                        + ": it holds position " + head.position() + " (offset " + head.offset() + ") but not the earlier"
+                        + " change at position " + position + ". A send of an earlier attempt failed (a batch expired"
+                        + " after delivery.timeout.ms, or was refused, e.g. too large) while later batches of the partition"
+                        + " were accepted. Tideline stops rather than skip the change; the slot is not acknowledged past"
+                        + " it. Consumers of this partition have not seen it: re-snapshot the table into new topics"
+                        + " (tideline.sink.kafka.topic.prefix), or remove the records from offset " + head.offset() + " on.");
+            }
+            LOG.warn("Kafka writer {}: {} holds position {} (offset {}) that the replay does not produce again; it stays"
+                    + " in the partition once.", index, tp, head.position(), head.offset());
+            suffix.pop();
+        }
+        suffixes.remove(tp);
+        return false;
     }
 
     private void send(TopicPartition tp, byte[] key, ChangeEvent event, long epoch) throws Exception {
@@ -157,9 +216,14 @@ final class KafkaSinkWriter implements SinkWriter {
     }
 
     private Callback acked(TableId table, long commitTimeMs) {
+        Producer<byte[], byte[]> sending = producer;
         return (metadata, exception) -> {
             if (exception != null) {
-                failure.compareAndSet(null, exception);
+                if (failure.compareAndSet(null, exception)) {
+                    // From the producer's I/O thread this closes at once: batches not yet sent are dropped, so fewer
+                    // later changes of the partition get in behind the lost one (the replay's check finds any that did).
+                    sending.close(Duration.ZERO);
+                }
             } else if (table != null) {
                 sink.latency().record(table, commitTimeMs, System.currentTimeMillis());
             }
@@ -199,6 +263,7 @@ final class KafkaSinkWriter implements SinkWriter {
             LOG.warn("Kafka writer {}: closing the failed producer failed too: {}", index, e.toString());
         }
         lastSent.clear();
+        suffixes.clear();
         failure.set(null);
         producer = newProducer();
     }

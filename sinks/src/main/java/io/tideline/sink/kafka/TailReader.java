@@ -69,6 +69,58 @@ final class TailReader implements AutoCloseable {
                 + "reachable; Tideline must know what the partition holds before it writes to it.");
     }
 
+    /**
+     * The positions the partition holds after {@code acknowledged}, in offset order, read backwards from its end in
+     * growing steps until a record at or before {@code acknowledged} (or the start) is reached. Tombstones, which
+     * repeat their delete's position, and records of another source cluster are left out.
+     */
+    HeldSuffix suffix(TopicPartition tp, Position acknowledged, String source) {
+        List<TopicPartition> one = List.of(tp);
+        consumer.assign(one);
+        long begin = consumer.beginningOffsets(one, TIMEOUT).get(tp);
+        long end = consumer.endOffsets(one, TIMEOUT).get(tp);
+        java.util.ArrayDeque<List<HeldSuffix.Held>> chunks = new java.util.ArrayDeque<>();
+        long from = end;
+        long step = 256;
+        while (from > begin) {
+            long start = Math.max(begin, from - step);
+            List<HeldSuffix.Held> chunk = positions(tp, start, from, source);
+            chunks.addFirst(chunk);
+            if (acknowledged != null && chunk.stream().anyMatch(h -> !h.position().isAfter(acknowledged))) break;
+            from = start;
+            step = Math.min(step * 4, 1 << 20);
+        }
+        HeldSuffix suffix = new HeldSuffix();
+        for (List<HeldSuffix.Held> chunk : chunks) {
+            for (HeldSuffix.Held h : chunk) {
+                if (acknowledged == null || h.position().isAfter(acknowledged)) suffix.add(h.position(), h.offset());
+            }
+        }
+        return suffix;
+    }
+
+    /** Position and offset of the records at offsets [from, to) of {@code source}, tombstones left out. */
+    private List<HeldSuffix.Held> positions(TopicPartition tp, long from, long to, String source) {
+        List<HeldSuffix.Held> held = new java.util.ArrayList<>();
+        consumer.seek(tp, from);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (consumer.position(tp, TIMEOUT) < to) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Cannot read topic " + tp.topic() + " partition " + tp.partition()
+                        + " offsets " + from + " to " + to + " within " + TIMEOUT.toSeconds() + " s. Check that the brokers"
+                        + " are reachable; Tideline checks what an earlier attempt wrote before it replays.");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
+                if (r.offset() >= to || r.value() == null) continue;
+                Header h = r.headers().lastHeader(KafkaHeaders.SOURCE);
+                String recordSource = h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+                if (source != null && recordSource != null && !source.equals(recordSource)) continue;
+                held.add(new HeldSuffix.Held(positionOf(r), r.offset()));
+            }
+        }
+        return held;
+    }
+
     /** A delete's envelope has op "d", at the top (schemas.enable=false) or under payload (true). */
     static boolean isDelete(ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) return false;

@@ -112,6 +112,54 @@ class KafkaSinkIT {
     }
 
     @Test
+    void aReplayThatFindsALaterChangeHeldButAnEarlierOneMissingStopsNamingTopicPartitionAndPositions() throws Exception {
+        try (KafkaSink sink = sink("gap").build(); SinkWriter w = sink.openWriter(0, 1)) {
+            w.replayFrom(null);
+            for (int i = 1; i <= 5; i++) w.write(change(2000 + i, 0, Op.CREATE, i, "v" + i), 1);
+            assertEquals(new Position(2005, 0), w.prepare(1));
+            // epoch 2 of a failed attempt: 2006 was lost (expired, refused), 2007 and 2008 got in behind it
+            w.write(change(2007, 0, Op.CREATE, 7, "v7"), 2);
+            w.write(change(2008, 0, Op.CREATE, 8, "v8"), 2);
+            w.prepare(2);
+        }
+        try (KafkaSink sink = sink("gap").build(); SinkWriter w = sink.openWriter(0, 1)) {
+            w.replayFrom(new Position(2005, 0));
+            KafkaGapException e = assertThrows(KafkaGapException.class,
+                    () -> w.write(change(2006, 0, Op.CREATE, 6, "v6"), 2));
+            assertTrue(e.getMessage().startsWith("Cannot replay into Kafka topic gap.public.orders partition 0: it holds"
+                    + " position 2007/0 (offset 5) but not the earlier change at position 2006/0."), e.getMessage());
+        }
+        assertEquals(List.of(new Position(2001, 0), new Position(2002, 0), new Position(2003, 0), new Position(2004, 0),
+                new Position(2005, 0), new Position(2007, 0), new Position(2008, 0)),
+                positions(broker.readAll("gap.public.orders", READ_TIMEOUT)), "nothing written past the hole");
+    }
+
+    @Test
+    void aReplayThatFindsEveryHeldChangeAgainSkipsThemAndWritesOnlyWhatFollows() throws Exception {
+        try (KafkaSink sink = sink("suffix").build(); SinkWriter w = sink.openWriter(0, 1)) {
+            w.replayFrom(null);
+            for (int i = 1; i <= 3; i++) w.write(change(3000 + i, 0, Op.CREATE, i, "v" + i), 1);
+            w.prepare(1);
+            for (int i = 4; i <= 6; i++) w.write(change(3000 + i, 0, Op.CREATE, i, "v" + i), 2);
+            w.write(change(3006, 1, Op.DELETE, 1, "v1"), 2);   // a delete and its tombstone share a position
+            w.prepare(2);
+        }
+        try (KafkaSink sink = sink("suffix").build(); SinkWriter w = sink.openWriter(0, 1)) {
+            w.replayFrom(new Position(3003, 0));
+            for (int i = 4; i <= 6; i++) w.write(change(3000 + i, 0, Op.CREATE, i, "v" + i), 2);
+            w.write(change(3006, 1, Op.DELETE, 1, "v1"), 2);
+            w.write(change(3007, 0, Op.CREATE, 7, "v7"), 3);
+            assertEquals(new Position(3007, 0), w.prepare(3));
+            assertEquals(4, ((KafkaSinkWriter) w).skipped(), "4, 5, 6 and the delete were held");
+        }
+        List<Position> expected = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) expected.add(new Position(3000 + i, 0));
+        expected.add(new Position(3006, 1));
+        expected.add(new Position(3007, 0));
+        assertEquals(expected, positions(broker.readAll("suffix.public.orders", READ_TIMEOUT)));
+    }
+
+    @Test
     void replayAfterARestartSkipsWhatKafkaHoldsLeavingNoDuplicateAndNoGap() throws Exception {
         try (KafkaSink sink = sink("it2").build(); SinkWriter w = sink.openWriter(0, 1)) {
             for (int i = 1; i <= 10; i++) w.write(change(1000 + i, 0, Op.CREATE, i, "v" + i), 1);
