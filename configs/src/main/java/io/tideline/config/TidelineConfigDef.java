@@ -54,6 +54,9 @@ public final class TidelineConfigDef {
     public static final String HTTP_HOST = "tideline.http.host";
     public static final String HTTP_PORT = "tideline.http.port";
     public static final String METRICS_LOG_INTERVAL = "tideline.metrics.log.interval";
+    public static final String LOG_FORMAT = "tideline.log.format";
+    public static final String LOG_LEVEL = "tideline.log.level";
+    public static final String LOG_LEVEL_PREFIX = "tideline.log.level.";
 
     public static final String TRANSFORMS_PREFIX = "tideline.transforms.";
     public static final String TRANSFORMS_MASK_SALT = "tideline.transforms.mask.salt";
@@ -238,6 +241,16 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(METRICS_LOG_INTERVAL, ConfigType.DURATION).defaultValue("1m").group(g)
                 .validator(Validators.positiveDuration()).doc("How often key metrics are written to the log.")
                 .build());
+        def.define(ConfigKey.builder(LOG_FORMAT, ConfigType.STRING).defaultValue("text").group(g)
+                .validator(Validators.oneOf("text", "json"))
+                .doc("Log lines on stderr: text, or json (one JSON object per event, for log shippers).").build());
+        def.define(ConfigKey.builder(LOG_LEVEL, ConfigType.STRING).defaultValue("INFO").group(g)
+                .validator(Validators.oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"))
+                .doc("Level of the root logger. Per logger: tideline.log.level.<logger>, e.g."
+                        + " tideline.log.level.org.apache.iceberg=INFO shows Iceberg's per-commit lines.").build());
+        def.passThrough(LOG_LEVEL_PREFIX, "Logger levels",
+                "The level (TRACE, DEBUG, INFO, WARN, ERROR, OFF) of a logger and its children, e.g."
+                        + " tideline.log.level.io.tideline.sink.kafka=DEBUG.");
     }
 
     private static void transforms(ConfigDef def) {

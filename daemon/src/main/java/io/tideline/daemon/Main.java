@@ -12,16 +12,9 @@ public final class Main {
 
     /**
      * The commands that print a report (status, verify, validate, ...) are read by people and scripts: the INFO lines
-     * of the clients they use (Kafka, Iceberg, Hadoop) would bury it. Set before the first logger exists.
+     * of the clients they use (Kafka, Iceberg, Hadoop) would bury it. {@code run} sets its own from the config.
      */
     private static void quietUnlessRunning(String[] args) {
-        if (args.length > 0 && !args[0].equals("run")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                    System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-            for (String noisy : new String[] {"org.apache.kafka", "org.apache.iceberg"}) {
-                String key = "org.slf4j.simpleLogger.log." + noisy;
-                System.setProperty(key, System.getProperty(key, "error"));
-            }
-        }
+        if (args.length > 0 && !args[0].equals("run")) Logging.quiet();
     }
 }

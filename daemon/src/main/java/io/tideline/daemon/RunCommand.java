@@ -26,8 +26,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TidelineConfig cfg = TidelineConfig.load(config);
-        LOG.info("Starting tideline {} with {}", VersionProvider.version(), cfg.source());
-        cfg.originals().forEach((k, v) -> LOG.info("  {} = {}", k, v));
+        Logging.configure(cfg);
+        LOG.info("Starting tideline {}: {}", VersionProvider.version(), StartLine.of(cfg));
+        cfg.originals().forEach((k, v) -> LOG.debug("  {} = {}", k, v));
         Daemon daemon = new Daemon(cfg, provider);
         daemon.start();
         try (StopSignals signals = StopSignals.install(daemon::shutdown)) {

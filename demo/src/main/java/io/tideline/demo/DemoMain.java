@@ -1,5 +1,6 @@
 package io.tideline.demo;
 
+import io.tideline.daemon.Logging;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -19,15 +20,12 @@ public final class DemoMain {
             System.exit(2);
             return;
         }
-        // The terminal gets one status line every few seconds; the daemon's, Debezium's and Iceberg's logs go to a
-        // file. slf4j-simple reads this once, when the first logger is created, so it is set before anything logs.
+        // The terminal gets one status line every few seconds; the daemon's, Debezium's and Iceberg's logs go to a file.
         DemoCommand command = cli.getCommand();
         if (!parsed.isUsageHelpRequested() && !parsed.isVersionHelpRequested()) {
             Path log = command.dir().toAbsolutePath().resolve("tideline.log");
             command.prepareDir();
-            System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
-            System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-            System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+            Logging.toFile(log);
         }
         System.exit(cli.execute(args));
     }

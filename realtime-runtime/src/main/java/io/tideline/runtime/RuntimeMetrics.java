@@ -24,6 +24,9 @@ final class RuntimeMetrics {
     final Counter restarts;
     final Counter epochsCoalesced;
     private final Map<String, AtomicReference<Channel>> queues = new ConcurrentHashMap<>();
+    /** Per sink: the source commit time (epoch ms) of the newest change any of its writers received. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> delivered = new ConcurrentHashMap<>();
+    private final long createdNanos = System.nanoTime();
 
     /** When the last epoch committed (System.nanoTime), or 0 before the first; read by health checks. */
     volatile long lastEpochCommitNanos;
@@ -49,6 +52,36 @@ final class RuntimeMetrics {
                 .register(registry);
         this.restarts = Counter.builder("tideline.runtime.restarts")
                 .description("Pipeline restarts after a failed epoch").register(registry);
+        for (FailureKind kind : FailureKind.values()) failures(kind);   // every kind at 0 from the start
+        Gauge.builder("tideline.runtime.epoch.age", this, m -> {
+                    long last = m.lastEpochCommitNanos;
+                    return (System.nanoTime() - (last == 0 ? m.createdNanos : last)) / 1e9;
+                }).baseUnit("seconds")
+                .description("Time since the last epoch committed (since start before the first): alert when it grows past a few epochs")
+                .register(registry);
+    }
+
+    /** Changes a sink's writers received, per table: {@code tideline_sink_records_total{sink,table}}. */
+    Counter sinkRecords(String sink, String table) {
+        return Counter.builder("tideline.sink.records").tag("sink", sink).tag("table", table)
+                .description("Changes handed to the sink, per table").register(registry);
+    }
+
+    /** Notes that a writer of {@code sink} received a change committed at {@code commitTimeMs}. */
+    void delivered(String sink, long commitTimeMs) {
+        java.util.concurrent.atomic.AtomicLong newest = delivered.get(sink);
+        if (newest == null) {
+            newest = delivered.computeIfAbsent(sink, s -> {
+                java.util.concurrent.atomic.AtomicLong holder = new java.util.concurrent.atomic.AtomicLong();
+                Gauge.builder("tideline.source.lag", holder, h -> (System.currentTimeMillis() - h.get()) / 1000.0)
+                        .tag("sink", s).baseUnit("seconds")
+                        .description("Now minus the source commit time of the newest change handed to the sink (grows"
+                                + " while the captured tables are idle)").register(registry);
+                return holder;
+            });
+        }
+        long t = commitTimeMs;
+        if (t > newest.get()) newest.accumulateAndGet(t, Math::max);
     }
 
     Counter recordsIn(String stage, int worker) {

@@ -25,6 +25,8 @@ final class SinkProcessor implements Processor {
     /** The end of the last committed epoch when this attempt started: everything after it is replayed. */
     private final Position acknowledged;
     private SinkWriter writer;
+    /** This worker's per-table counters (one thread: a plain map). */
+    private final java.util.Map<io.tideline.api.TableId, Counter> perTable = new java.util.HashMap<>();
 
     SinkProcessor(Sink sink, int index, int writers, SinkRouter router, EpochCoordinator coordinator, RuntimeMetrics metrics,
                   Position acknowledged) {
@@ -50,6 +52,8 @@ final class SinkProcessor implements Processor {
         writer.write(record.event(), record.epoch());
         metrics.latency.record(System.nanoTime() - record.handoffNanos());
         in.increment();
+        perTable.computeIfAbsent(record.event().table(), t -> metrics.sinkRecords(sink.name(), t.toString())).increment();
+        metrics.delivered(sink.name(), record.event().commitTimeMs());
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class Verification {
                             throw new CatchUpTimeout("the sinks did not reach PostgreSQL's position " + target + " within "
                                     + timeout.toSeconds() + " s: slot '" + slot + "' is confirmed at " + rs.getString(2)
                                     + (rs.getBoolean(3) ? "" : " and no daemon is reading it (is it running?)")
-                                    + ". Raise --timeout (an epoch takes " + cfg.getString(TidelineConfigDef.RUNTIME_EPOCH_DURATION) + ").");
+                                    + ". Raise --timeout (an epoch takes " + cfg.getDuration(TidelineConfigDef.RUNTIME_EPOCH_DURATION).toSeconds() + " s" + ").");
                         }
                     }
                     Thread.sleep(500);

@@ -37,6 +37,9 @@ public final class IcebergSinkMetrics {
     void batch(String table, int changes) {
         DistributionSummary.builder("tideline.iceberg.batch.size").tag("table", table).baseUnit("changes")
                 .register(registry).record(changes);
+        // at 0 from the table's first commit on, so an alert on their increase sees the series before the first event
+        Counter.builder("tideline.iceberg.commit.conflicts").tag("table", table).register(registry);
+        Counter.builder("tideline.iceberg.upkeep.rewrites").tag("table", table).register(registry);
     }
 
     Timer commitTimer(String table) {
