@@ -28,6 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ComposeConfigIT {
 
+    /**
+     * s3proxy checks payload hashes the way S3 did before AWS SDK 2.30 made flexible checksums the default; MinIO
+     * and S3 accept both. The SDK's own switches turn the new default off for the clients talking to the stand-in.
+     */
+    private static final String[] CHECKSUMS_WHEN_REQUIRED = {
+            "-Daws.requestChecksumCalculation=when_required", "-Daws.responseChecksumValidation=when_required"};
+
     @TempDir
     Path tmp;
 
@@ -44,7 +51,7 @@ class ComposeConfigIT {
 
         Path standInsOut = tmp.resolve("standins.out");
         Path standIns = root.resolve("deploy-standins/target");
-        Process services = new ProcessBuilder(java(), "-Xmx512m", "-cp",
+        Process services = new ProcessBuilder(java(), "-Xmx512m", CHECKSUMS_WHEN_REQUIRED[0], CHECKSUMS_WHEN_REQUIRED[1], "-cp",
                 standIns.resolve("tideline-standins.jar") + ":" + standIns.resolve("lib") + "/*",
                 "io.tideline.standins.ComposeStandIns", tmp.resolve("standins").toString(), Integer.toString(s3Port),
                 Integer.toString(restPort), pg.jdbcUrl(catalogDb), pg.user(), pg.password(),
@@ -66,6 +73,7 @@ class ComposeConfigIT {
             env.put("TIDELINE_EPOCH", "2s");
             env.put("TIDELINE_HTTP_PORT", "0");
             env.put("TIDELINE_NO_BUILD", "1");
+            env.put("TIDELINE_JAVA_OPTS", String.join(" ", CHECKSUMS_WHEN_REQUIRED));
             String config = root.resolve("deploy/tideline.properties").toString();
 
             Cli validate = tideline(root, env, tmp.resolve("validate.out"), "validate", "--config", config);
@@ -79,7 +87,7 @@ class ComposeConfigIT {
 
             Cli verify = tideline(root, env, tmp.resolve("verify.out"), "verify", "--config", config, "--timeout", "150s");
             System.out.println(verify.output());
-            assertEquals(0, verify.code(), verify.output() + "\ndaemon:\n" + tail(daemonOut));
+            assertEquals(0, verify.code(), verify.output() + "\ndaemon failures:\n" + failures(daemonOut) + "\ndaemon:\n" + tail(daemonOut));
             assertTrue(verify.output().contains("RESULT: every sink holds all 2 tables as PostgreSQL does"), verify.output());
             try (Stream<Path> files = Files.walk(tmp.resolve("standins/s3/warehouse"))) {
                 List<Path> parquet = files.filter(f -> f.toString().endsWith(".parquet")).toList();
@@ -129,6 +137,10 @@ class ComposeConfigIT {
         if (!Files.exists(out)) return "(no output)";
         List<String> lines = Files.readAllLines(out);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static String failures(Path out) throws IOException {
+        return String.join("\n", Files.readAllLines(out).stream().filter(l -> l.contains("failed") || l.contains("Exception")).limit(20).toList());
     }
 
     private static int freePort() throws IOException {
