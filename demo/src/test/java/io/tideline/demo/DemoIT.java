@@ -39,6 +39,9 @@ class DemoIT {
         Process demo = java(out, "--dir", dir.toString(), "--rate", "40", "--status-interval", "1");
         try {
             awaitOutput(demo, out, 150, text -> text.contains("customers.loyalty_tier added") && icebergCommits(text) >= 3);
+            // a few Iceberg commits after the schema change, so changes carrying the new column are durable
+            long commitsAtSchemaChange = icebergCommits(Files.readString(out));
+            awaitOutput(demo, out, 60, text -> icebergCommits(text) >= commitsAtSchemaChange + 4);
             String text = Files.readString(out);
             int pgPort = port(POSTGRES, text);
             int kafkaPort = port(KAFKA, text);
