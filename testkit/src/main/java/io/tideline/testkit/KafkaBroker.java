@@ -78,10 +78,15 @@ public final class KafkaBroker implements AutoCloseable {
                     + ". Check free space and permissions.", e);
         }
         KafkaBroker broker = new KafkaBroker(dir.toAbsolutePath(), FreePorts.next(), FreePorts.next(), false, true);
+        return launch(broker, !Files.exists(dir.resolve("logs").resolve("meta.properties")));
+    }
+
+    /** Writes the broker's properties, formats its log dir when asked, starts it; destroys it when any step fails. */
+    private static KafkaBroker launch(KafkaBroker broker, boolean format) {
         LIVE.add(broker);
         try {
             broker.writeProperties();
-            if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+            if (format) {
                 broker.format();
             }
             broker.start();
@@ -112,17 +117,7 @@ public final class KafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot create a Kafka log directory: " + e.getMessage()
                     + ". Check free space and permissions of java.io.tmpdir.", e);
         }
-        KafkaBroker broker = new KafkaBroker(dir, FreePorts.next(), FreePorts.next(), isShared, false);
-        LIVE.add(broker);
-        try {
-            broker.writeProperties();
-            broker.format();
-            broker.start();
-            return broker;
-        } catch (RuntimeException e) {
-            broker.destroy();
-            throw e;
-        }
+        return launch(new KafkaBroker(dir, FreePorts.next(), FreePorts.next(), isShared, false), true);
     }
 
     /** {@code 127.0.0.1:PORT}. */
