@@ -24,10 +24,15 @@ import java.util.List;
 final class ChunkJournal {
 
     static final String DIR = "snapshot-journal";
-    private static final String MAGIC = "tideline-chunk 1";
+    /** Version 1 files (no column line) are still read: their rows are taken to have the table's current columns. */
+    private static final String MAGIC_V1 = "tideline-chunk 1";
+    private static final String MAGIC = "tideline-chunk 2";
 
-    /** One journaled chunk: where it was emitted and its rows as COPY text lines. */
-    record Entry(Chunk chunk, long lsn, List<String> lines, Path file) {
+    /**
+     * One journaled chunk: where it was emitted, the columns it was read with (null in a version 1 file) and its rows
+     * as COPY text lines. The columns let a replay after a schema change put each value in its column.
+     */
+    record Entry(Chunk chunk, long lsn, List<String> lines, List<String> columns, Path file) {
     }
 
     private final Path dir;
@@ -36,7 +41,7 @@ final class ChunkJournal {
         this.dir = stateDir.resolve(DIR);
     }
 
-    void write(Chunk chunk, long lsn, List<String> lines) {
+    void write(Chunk chunk, long lsn, List<String> lines, List<String> columns) {
         try {
             Files.createDirectories(dir);
             Path file = fileOf(chunk);
@@ -51,6 +56,7 @@ final class ChunkJournal {
                         .append(Long.toUnsignedString(lsn)).append('\n')
                         .append(bounds(chunk.lower())).append('\n')
                         .append(bounds(chunk.upper())).append('\n')
+                        .append(bounds(columns)).append('\n')
                         .append(lines.size()).append('\n');
                 out.write(head.toString().getBytes(StandardCharsets.UTF_8));
                 for (String line : lines) {
@@ -91,7 +97,8 @@ final class ChunkJournal {
 
     private Entry read(Path f) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            if (!MAGIC.equals(r.readLine())) {
+            String magic = r.readLine();
+            if (!MAGIC.equals(magic) && !MAGIC_V1.equals(magic)) {
                 throw new IOException("not a Tideline chunk journal file: " + f + ". Remove it only if the state dir"
                         + " is being reset as a whole");
             }
@@ -100,6 +107,7 @@ final class ChunkJournal {
             long lsn = Long.parseUnsignedLong(r.readLine());
             List<String> lower = parseBounds(r.readLine());
             List<String> upper = parseBounds(r.readLine());
+            List<String> columns = MAGIC.equals(magic) ? parseBounds(r.readLine()) : null;
             int n = Integer.parseInt(r.readLine());
             List<String> lines = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -109,7 +117,7 @@ final class ChunkJournal {
                 }
                 lines.add(line);
             }
-            return new Entry(new Chunk(table, id, lower, upper), lsn, lines, f);
+            return new Entry(new Chunk(table, id, lower, upper), lsn, lines, columns, f);
         }
     }
 

@@ -115,14 +115,33 @@ final class ChunkReader implements AutoCloseable {
             keys.add(keyed ? RowKey.of(u.key()) : RowKey.of(u.after()));
             kept.add(line);
         }
-        return new StreamGate.ChunkRows(rows, keys, kept);
+        return new StreamGate.ChunkRows(rows, keys, kept, decoder.columnNames());
     }
 
-    /** One COPY line (xmin first) as a snapshot read; also how journaled lines are replayed. */
+    /** One COPY line (xmin first) as a snapshot read. */
     Unstamped toChange(String line, ChunkRowDecoder.TableDecoder decoder, Row source, long tsMs) {
+        return toChange(line, null, decoder, source, tsMs);
+    }
+
+    /**
+     * One COPY line read with {@code readColumns} (null: the decoder's own) as a snapshot read; how journaled lines
+     * are replayed. A journaled chunk may predate a schema change the replay's decoder already knows: its values go
+     * to the columns of the same name, a column added since is null (it did not exist at the chunk's position), a
+     * column dropped since is left out.
+     */
+    Unstamped toChange(String line, List<String> readColumns, ChunkRowDecoder.TableDecoder decoder, Row source, long tsMs) {
         String[] cols = CopyText.split(line);
         String[] text = new String[cols.length - 1];
         System.arraycopy(cols, 1, text, 0, text.length);
+        List<String> now = decoder.columnNames();
+        if (readColumns != null && !readColumns.equals(now)) {
+            String[] aligned = new String[now.size()];
+            for (int i = 0; i < aligned.length; i++) {
+                int at = readColumns.indexOf(now.get(i));
+                aligned[i] = at >= 0 && at < text.length ? text[at] : null;
+            }
+            text = aligned;
+        }
         Struct[] kv = decoder.decode(text, supplier);
         return new Unstamped(decoder.table, Op.READ, values.row(kv[0]), null, values.row(kv[1]), source, tsMs);
     }

@@ -95,7 +95,7 @@ final class ChunkedSnapshot implements AutoCloseable {
                 long now = System.currentTimeMillis();
                 Row source = replayValues.row(d.source(entry.lsn(), now));
                 List<Unstamped> rows = new ArrayList<>(entry.lines().size());
-                for (String line : entry.lines()) rows.add(replayReader[0].toChange(line, d, source, now));
+                for (String line : entry.lines()) rows.add(replayReader[0].toChange(line, entry.columns(), d, source, now));
                 return rows;
             } catch (SQLException e) {
                 throw new IllegalStateException("Cannot replay journaled chunk " + entry.file() + ": " + e.getMessage()

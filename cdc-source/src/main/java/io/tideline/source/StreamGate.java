@@ -61,7 +61,7 @@ final class StreamGate {
     }
 
     /** Decoded rows of one chunk read, with their keys (primary key, or the whole row without one). */
-    record ChunkRows(List<Unstamped> rows, List<RowKey> keys, List<String> lines) {
+    record ChunkRows(List<Unstamped> rows, List<RowKey> keys, List<String> lines, List<String> columns) {
     }
 
     private enum Mode { PENDING, BASED }
@@ -323,7 +323,7 @@ final class StreamGate {
         if (dropped > 0) {
             LOG.debug("Chunk {}: {} rows changed while it was read arrive through the stream instead", w.chunk.key(), dropped);
         }
-        if (!keep.isEmpty()) journal.write(w.chunk, lsn, lines);
+        if (!keep.isEmpty()) journal.write(w.chunk, lsn, lines, rows.columns());
         Emission e = new Emission(w.chunk, lsn, keep, record);
         inFlight.release();
         if (keep.isEmpty()) {

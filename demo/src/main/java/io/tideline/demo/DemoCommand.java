@@ -212,7 +212,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " GROUP BY status'");
     }
 
-    private static void deleteRecursively(Path path) throws IOException {
+    static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

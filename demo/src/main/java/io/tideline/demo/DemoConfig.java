@@ -15,6 +15,10 @@ final class DemoConfig {
     }
 
     static Path write(Path dir, DemoDatabase db, String bootstrapServers) throws IOException {
+        return write(dir, db, bootstrapServers, "10s");
+    }
+
+    static Path write(Path dir, DemoDatabase db, String bootstrapServers, String epoch) throws IOException {
         Path file = dir.resolve("tideline.properties");
         Files.write(file, List.of(
                 "# Written by bin/tideline demo; run it yourself with bin/tideline run --config " + file,
@@ -27,7 +31,7 @@ final class DemoConfig {
                 "tideline.source.slot.name=" + DemoDatabase.SLOT,
                 "tideline.source.table.include.list=" + DemoSchema.includeList(),
                 "tideline.source.heartbeat.interval=5s",
-                "tideline.runtime.epoch.duration=10s",
+                "tideline.runtime.epoch.duration=" + epoch,
                 "tideline.runtime.shutdown.timeout=15s",
                 "tideline.state.dir=" + dir.resolve("state"),
                 "",

@@ -26,6 +26,9 @@ final class DemoWorkload implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean schemaChanged;
     private volatile Exception failure;
+    /** Seconds between 50,000-row transactions (large enough to spill); 0: none. */
+    private volatile int bulkEverySeconds;
+    private final AtomicLong bulkTransactions = new AtomicLong();
 
     DemoWorkload(DemoDatabase db, int ratePerSecond, BooleanSupplier snapshotDone) {
         this.db = db;
@@ -37,6 +40,16 @@ final class DemoWorkload implements AutoCloseable {
 
     void start() {
         thread.start();
+    }
+
+    /** Adds a 50,000-row insert into page_views, in one transaction, every {@code seconds}. */
+    DemoWorkload withBulkEvery(int seconds) {
+        this.bulkEverySeconds = seconds;
+        return this;
+    }
+
+    long bulkTransactions() {
+        return bulkTransactions.get();
     }
 
     long transactions() {
@@ -56,9 +69,17 @@ final class DemoWorkload implements AutoCloseable {
         long started = System.nanoTime();
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, ratePerSecond);
         long next = System.nanoTime();
+        long nextBulk = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, bulkEverySeconds));
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             while (!stopping) {
+                if (bulkEverySeconds > 0 && System.nanoTime() > nextBulk) {
+                    s.execute("INSERT INTO " + S + ".page_views (customer_id, url) SELECT 1 + (g % 500), '/bulk/' || g"
+                            + " FROM generate_series(1, 50000) g");
+                    c.commit();
+                    bulkTransactions.incrementAndGet();
+                    nextBulk = System.nanoTime() + TimeUnit.SECONDS.toNanos(bulkEverySeconds);
+                }
                 if (!schemaChanged && System.nanoTime() - started > SCHEMA_CHANGE_AFTER_NANOS) {
                     s.execute("ALTER TABLE " + S + ".customers ADD COLUMN loyalty_tier text");
                     c.commit();
