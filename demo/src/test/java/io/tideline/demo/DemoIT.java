@@ -28,6 +28,10 @@ class DemoIT {
     private static final Pattern POSTGRES = Pattern.compile("embedded PostgreSQL \\S+@127\\.0\\.0\\.1:(\\d+)/");
     private static final Pattern KAFKA = Pattern.compile("Kafka on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern ICEBERG = Pattern.compile("iceberg ([\\d,]+) changes in ([\\d,]+) commits");
+    private static final Pattern WORKLOAD = Pattern.compile("workload ([\\d,]+) tx");
+    private static final Pattern KAFKA_CHANGES = Pattern.compile("kafka ([\\d,]+) changes");
+    /** Rows DemoSchema writes before the daemon starts: 500 customers, 40 products, 2,000 orders, 1,000 page views. */
+    private static final long SEED_ROWS = 3540;
 
     @TempDir
     Path tmp;
@@ -39,9 +43,12 @@ class DemoIT {
         Process demo = java(out, "--dir", dir.toString(), "--rate", "40", "--status-interval", "1");
         try {
             awaitOutput(demo, out, 150, text -> text.contains("customers.loyalty_tier added") && icebergCommits(text) >= 3);
-            // a few Iceberg commits after the schema change, so changes carrying the new column are durable
+            // Wait until Kafka acknowledged more changes than the seed rows plus every transaction up to the schema
+            // change could make (a busy machine lags), then a few Iceberg commits: changes with the new column are durable.
+            long txAtSchemaChange = lastNumber(WORKLOAD, Files.readString(out));
             long commitsAtSchemaChange = icebergCommits(Files.readString(out));
-            awaitOutput(demo, out, 60, text -> icebergCommits(text) >= commitsAtSchemaChange + 4);
+            awaitOutput(demo, out, 120, text -> lastNumber(KAFKA_CHANGES, text) >= SEED_ROWS + txAtSchemaChange * 13 / 10 + 100
+                    && icebergCommits(text) >= commitsAtSchemaChange + 4);
             String text = Files.readString(out);
             int pgPort = port(POSTGRES, text);
             int kafkaPort = port(KAFKA, text);
@@ -117,6 +124,13 @@ class DemoIT {
             commits = number(m.group(2));
         }
         return commits;
+    }
+
+    private static long lastNumber(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        long last = 0;
+        while (m.find()) last = number(m.group(1));
+        return last;
     }
 
     private static long number(String s) {
