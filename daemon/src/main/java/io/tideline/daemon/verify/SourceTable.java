@@ -13,14 +13,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A captured table as PostgreSQL holds it now: its key columns, the columns verify compares, and every row by key.
- * Rows are held in memory as text: verify is a check for tables that fit, not a bulk export.
+ * A captured table as PostgreSQL holds it now: its key columns, the columns verify compares, and every row by key
+ * (a table without a key: only its row count). Rows are held in memory as text: verify is a check for tables that
+ * fit, not a bulk export.
  */
 record SourceTable(TableId id, List<String> keyColumns, Map<String, String> comparedTypes, List<String> notCompared,
-                   Map<List<String>, Map<String, String>> rows) {
+                   Map<List<String>, Map<String, String>> rows, long keylessRows) {
 
     boolean hasKey() {
         return !keyColumns.isEmpty();
+    }
+
+    long rowCount() {
+        return hasKey() ? rows.size() : keylessRows;
     }
 
     /** Reads the table in the caller's transaction (REPEATABLE READ, so all tables come from one snapshot). */
@@ -29,6 +34,7 @@ record SourceTable(TableId id, List<String> keyColumns, Map<String, String> comp
         Map<String, String> types = new LinkedHashMap<>();
         List<String> notCompared = new ArrayList<>();
         Map<List<String>, Map<String, String>> rows = new HashMap<>();
+        long keylessRows = 0;
         try (Statement s = c.createStatement()) {
             s.setFetchSize(5000);
             try (ResultSet rs = s.executeQuery("SELECT * FROM " + quote(id.schema()) + "." + quote(id.table()))) {
@@ -38,8 +44,11 @@ record SourceTable(TableId id, List<String> keyColumns, Map<String, String> comp
                     if (Canonical.COMPARED_TYPES.contains(type)) types.put(meta.getColumnName(i), type);
                     else notCompared.add(meta.getColumnName(i) + " (" + type + ")");
                 }
-                int keyless = 0;
                 while (rs.next()) {
+                    if (key.isEmpty()) {
+                        keylessRows++;   // without a key only positions are checked: the rows need not be held
+                        continue;
+                    }
                     Map<String, String> row = new LinkedHashMap<>();
                     List<String> k = new ArrayList<>();
                     for (int col = 1; col <= meta.getColumnCount(); col++) {
@@ -48,11 +57,11 @@ record SourceTable(TableId id, List<String> keyColumns, Map<String, String> comp
                         if (type != null) row.put(name, Canonical.ofJdbc(rs, col, type));
                     }
                     for (String column : key) k.add(row.getOrDefault(column, rs.getString(column)));
-                    rows.put(key.isEmpty() ? List.of(Integer.toString(keyless++)) : k, row);
+                    rows.put(k, row);
                 }
             }
         }
-        return new SourceTable(id, key, types, notCompared, rows);
+        return new SourceTable(id, key, types, notCompared, rows, keylessRows);
     }
 
     private static List<String> keyColumns(Connection c, TableId id) throws SQLException {

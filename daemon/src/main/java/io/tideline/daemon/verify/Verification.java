@@ -151,8 +151,8 @@ public final class Verification {
         boolean schemas = cfg.getBoolean(TidelineConfigDef.KAFKA_SCHEMAS_ENABLE);
         KafkaTopic t = KafkaTopic.read(consumer, topic, source, schemas, examples, Duration.ofSeconds(60));
         if (!t.exists) {
-            report.missing = source.rows().size();
-            report.note = "DIFFERENT (no such topic, PostgreSQL has " + source.rows().size() + " rows)";
+            report.missing = source.rowCount();
+            report.note = "DIFFERENT (no such topic, PostgreSQL has " + source.rowCount() + " rows)";
             return report;
         }
         report.problems(t.orderProblemCount, t.orderProblems);
@@ -172,8 +172,8 @@ public final class Verification {
                 IcebergSink.defaultTableName(source.id()));
         TableReport report = new TableReport(source.id().toString(), name, "iceberg " + id + (upsert ? " (upsert)" : " (append)"), examples);
         if (!catalog.tableExists(id)) {
-            report.missing = source.rows().size();
-            report.note = "DIFFERENT (no such table, PostgreSQL has " + source.rows().size() + " rows)";
+            report.missing = source.rowCount();
+            report.note = "DIFFERENT (no such table, PostgreSQL has " + source.rowCount() + " rows)";
             return report;
         }
         IcebergTableState t = IcebergTableState.read(catalog.loadTable(id), source, upsert, examples);
