@@ -247,8 +247,7 @@ public final class DebeziumChangeSource implements ChangeSource {
             if (failure != null || failureMessage != null) {
                 throw new IllegalStateException("Cannot capture changes from " + settings.hostname + ":" + settings.port
                         + "/" + settings.database + " through slot '" + settings.slotName + "': "
-                        + Failures.describe(failure, failureMessage) + ". Check that PostgreSQL is reachable, that"
-                        + " wal_level=logical and that no other process uses the slot.", failure);
+                        + Failures.describe(failure, failureMessage) + Failures.advice(failure, failureMessage), failure);
             }
             if (!stopRequested) {
                 throw new IllegalStateException("Cannot keep capturing through slot '" + settings.slotName

@@ -23,6 +23,22 @@ final class Failures {
         return text.isEmpty() ? "unknown error" : text;
     }
 
+    /**
+     * What to do about a failed capture. A slot that is gone (dropped, or a restored or replaced server) cannot be
+     * resumed without a gap: say how to start over instead of leaving the user to retry.
+     */
+    static String advice(Throwable t, String message) {
+        String text = describe(t, message).toLowerCase(java.util.Locale.ROOT);
+        if (text.contains("no longer available on the server")
+                || (text.contains("replication slot") && (text.contains("no longer available") || text.contains("does not exist")))) {
+            return ". The slot is gone, and with it the changes made since it last confirmed: resuming would leave a gap."
+                    + " Start over: 'tideline drop-slot --config FILE --yes' clears the deployment's state, then 'tideline run'"
+                    + " creates the slot again and snapshots every table anew (consumers see the rows as snapshot reads"
+                    + " again; use new topics and tables if they must not).";
+        }
+        return ". Check that PostgreSQL is reachable, that wal_level=logical and that no other process uses the slot.";
+    }
+
     /** Closes the engine, waiting (up to 60 s) while it refuses because its tasks are still starting. */
     static void closeEngine(io.debezium.engine.DebeziumEngine<?> engine, String slot) throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;

@@ -49,6 +49,7 @@ final class FailureKinds {
         }
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (m.contains("it is a different postgresql cluster") || m.contains("it holds changes of postgresql cluster")) return true;
+        if (m.contains("no longer available on the server")) return true;   // Debezium: the slot's stream is gone
         return m.contains("replication slot") && (m.contains("does not exist") || m.contains("no longer available"));
     }
 
