@@ -10,6 +10,8 @@ import io.tideline.testkit.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,6 +84,71 @@ class IcebergExactlyOnceCrashIT {
         }
     }
 
+    /**
+     * At every look, whatever the slot acknowledged is in Iceberg: the slot is read first, the tables second, and the
+     * first transaction not yet whole in the append tables bounds the slot (its commit LSN is above the LSN taken after
+     * its predecessor committed). Transactions are told apart by the ticks row each one updates, as the Kafka crash IT
+     * does with its ledger.
+     */
+    private static final class SlotInvariant {
+        private final Connection probe;
+        private final String slot;
+        private final IcebergWarehouse warehouse;
+        private final Workload workload;
+        private final List<String> violations = new ArrayList<>();
+        private int checks;
+        private long lastCheck;
+
+        SlotInvariant(Connection probe, String slot, IcebergWarehouse warehouse, Workload workload) {
+            this.probe = probe;
+            this.slot = slot;
+            this.warehouse = warehouse;
+            this.workload = workload;
+        }
+
+        void check() throws Exception {
+            if (System.nanoTime() - lastCheck < 500_000_000L) return;   // Iceberg reads are not free
+            lastCheck = System.nanoTime();
+            long confirmed;
+            try (Statement st = probe.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COALESCE(confirmed_flush_lsn - '0/0'::pg_lsn, 0) FROM pg_replication_slots"
+                         + " WHERE slot_name = '" + slot + "'")) {
+                confirmed = rs.next() ? rs.getLong(1) : 0;
+            }
+            long lastCommitted = workload.lastSeq();
+            Map<Long, Integer> rowsByLsn = new HashMap<>();
+            Map<Long, Long> seqByLsn = new HashMap<>();
+            for (String table : Workload.TABLES) {
+                if (!hasTable(warehouse, table)) continue;
+                for (Record r : warehouse.readAll(NAMESPACE, table)) {
+                    long lsn = Position.parse((String) r.getField("_tideline_position")).commitLsn();
+                    rowsByLsn.merge(lsn, 1, Integer::sum);
+                    if (table.equals("ticks") && !"d".equals(r.getField("_tideline_op"))) {
+                        seqByLsn.put(lsn, ((Number) r.getField("tx_seq")).longValue());
+                    }
+                }
+            }
+            Map<Long, Integer> have = new HashMap<>();
+            seqByLsn.forEach((lsn, seq) -> have.put(seq, rowsByLsn.getOrDefault(lsn, 0)));
+            for (long s = 1; s <= lastCommitted; s++) {
+                if (have.getOrDefault(s, 0) < workload.changes(s)) {
+                    long bound = workload.lsnAfterCommit(s - 1);
+                    if (confirmed > bound) {
+                        violations.add("confirmed_flush_lsn " + confirmed + " > " + bound + " while transaction " + s
+                                + " had " + have.getOrDefault(s, 0) + " of " + workload.changes(s) + " changes in Iceberg");
+                    }
+                    break;
+                }
+            }
+            checks++;
+        }
+
+        void assertHeld() {
+            assertTrue(violations.isEmpty(), "confirmed_flush_lsn passed a change not yet in Iceberg: " + violations);
+            assertTrue(checks > 10, "the slot was checked while the daemon ran (" + checks + " checks)");
+        }
+    }
+
     interface Comparison {
         /** Null when the sink holds what it should, otherwise what differs. */
         Object difference(Workload workload) throws Exception;
@@ -96,8 +163,10 @@ class IcebergExactlyOnceCrashIT {
         String db = pg.createDatabase("iceberg_" + mode);
         String slot = "tideline_iceberg_" + mode;
         Path config = writeConfig(db, slot, mode, warehouse);
-        try (Connection conn = pg.connect(db)) {
+        try (Connection conn = pg.connect(db); Connection probe = pg.connect(db)) {
             Workload workload = new Workload(conn, 7);
+            // append tables keep every change, so they show which transactions are whole in Iceberg at any moment
+            SlotInvariant invariant = mode.equals("append") ? new SlotInvariant(probe, slot, warehouse, workload) : null;
             workload.setUp(20);
             for (int run = 0; run < PAUSE_POINTS.length; run++) {
                 try (DaemonProcess daemon = DaemonProcess.start(config, PAUSE_POINTS[run], dir.resolve(mode + "-" + run + ".log"))) {
@@ -108,7 +177,12 @@ class IcebergExactlyOnceCrashIT {
                         await(() -> Files.exists(dir.resolve(mode + "-state").resolve("epochs.ledger")), daemon, Duration.ofSeconds(60));
                         workload.start(40);
                     }
-                    await(() -> daemon.logContains("TIDELINE PAUSED AT "), daemon, Duration.ofSeconds(120));
+                    boolean checkNow = run > 0;   // the first run waits for the snapshot before any load
+                    await(() -> {
+                        if (invariant != null && checkNow) invariant.check();
+                        return daemon.logContains("TIDELINE PAUSED AT ");
+                    }, daemon, Duration.ofSeconds(120));
+                    if (invariant != null) invariant.check();
                     daemon.kill9();
                 }
             }
@@ -118,6 +192,7 @@ class IcebergExactlyOnceCrashIT {
                 Object[] diff = new Object[1];
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 while ((diff[0] = comparison.difference(workload)) != null) {
+                    if (invariant != null) invariant.check();
                     if (System.nanoTime() > deadline) break;
                     if (!daemon.isAlive()) fail("daemon exited unexpectedly:\n" + daemon.tail());
                     Thread.sleep(1000);
@@ -126,6 +201,7 @@ class IcebergExactlyOnceCrashIT {
                 assertTrue(workload.lastSeq() > 100, "the workload committed enough transactions: " + workload.lastSeq());
                 finalAssertion.check(workload, diff[0]);
                 for (String table : Workload.TABLES) assertSummaryPositionNeverDecreases(warehouse, table);
+                if (invariant != null) invariant.assertHeld();
             }
         } finally {
             pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
