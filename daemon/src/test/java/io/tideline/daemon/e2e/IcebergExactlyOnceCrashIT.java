@@ -10,8 +10,6 @@ import io.tideline.testkit.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -85,36 +83,27 @@ class IcebergExactlyOnceCrashIT {
     }
 
     /**
-     * At every look, whatever the slot acknowledged is in Iceberg: the slot is read first, the tables second, and the
-     * first transaction not yet whole in the append tables bounds the slot (its commit LSN is above the LSN taken after
-     * its predecessor committed). Transactions are told apart by the ticks row each one updates, as the Kafka crash IT
-     * does with its ledger.
+     * At every look, whatever the slot acknowledged is in Iceberg ({@link SlotInvariant}). Append tables keep every
+     * change; transactions are told apart by the ticks row each one updates, as the Kafka crash IT does with its ledger.
      */
-    private static final class SlotInvariant {
+    private static final class IcebergSlotCheck {
         private final Connection probe;
-        private final String slot;
         private final IcebergWarehouse warehouse;
         private final Workload workload;
-        private final List<String> violations = new ArrayList<>();
-        private int checks;
+        private final SlotInvariant invariant;
         private long lastCheck;
 
-        SlotInvariant(Connection probe, String slot, IcebergWarehouse warehouse, Workload workload) {
+        IcebergSlotCheck(Connection probe, String slot, IcebergWarehouse warehouse, Workload workload) {
             this.probe = probe;
-            this.slot = slot;
             this.warehouse = warehouse;
             this.workload = workload;
+            this.invariant = new SlotInvariant(slot, "Iceberg");
         }
 
         void check() throws Exception {
             if (System.nanoTime() - lastCheck < 500_000_000L) return;   // Iceberg reads are not free
             lastCheck = System.nanoTime();
-            long confirmed;
-            try (Statement st = probe.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT COALESCE(confirmed_flush_lsn - '0/0'::pg_lsn, 0) FROM pg_replication_slots"
-                         + " WHERE slot_name = '" + slot + "'")) {
-                confirmed = rs.next() ? rs.getLong(1) : 0;
-            }
+            long confirmed = invariant.confirmed(probe);
             long lastCommitted = workload.lastSeq();
             Map<Long, Integer> rowsByLsn = new HashMap<>();
             Map<Long, Long> seqByLsn = new HashMap<>();
@@ -130,22 +119,11 @@ class IcebergExactlyOnceCrashIT {
             }
             Map<Long, Integer> have = new HashMap<>();
             seqByLsn.forEach((lsn, seq) -> have.put(seq, rowsByLsn.getOrDefault(lsn, 0)));
-            for (long s = 1; s <= lastCommitted; s++) {
-                if (have.getOrDefault(s, 0) < workload.changes(s)) {
-                    long bound = workload.lsnAfterCommit(s - 1);
-                    if (confirmed > bound) {
-                        violations.add("confirmed_flush_lsn " + confirmed + " > " + bound + " while transaction " + s
-                                + " had " + have.getOrDefault(s, 0) + " of " + workload.changes(s) + " changes in Iceberg");
-                    }
-                    break;
-                }
-            }
-            checks++;
+            invariant.check(confirmed, lastCommitted, workload, have);
         }
 
         void assertHeld() {
-            assertTrue(violations.isEmpty(), "confirmed_flush_lsn passed a change not yet in Iceberg: " + violations);
-            assertTrue(checks > 10, "the slot was checked while the daemon ran (" + checks + " checks)");
+            invariant.assertHeld(10);
         }
     }
 
@@ -166,7 +144,7 @@ class IcebergExactlyOnceCrashIT {
         try (Connection conn = pg.connect(db); Connection probe = pg.connect(db)) {
             Workload workload = new Workload(conn, 7);
             // append tables keep every change, so they show which transactions are whole in Iceberg at any moment
-            SlotInvariant invariant = mode.equals("append") ? new SlotInvariant(probe, slot, warehouse, workload) : null;
+            IcebergSlotCheck invariant = mode.equals("append") ? new IcebergSlotCheck(probe, slot, warehouse, workload) : null;
             workload.setUp(20);
             for (int run = 0; run < PAUSE_POINTS.length; run++) {
                 try (DaemonProcess daemon = DaemonProcess.start(config, PAUSE_POINTS[run], dir.resolve(mode + "-" + run + ".log"))) {

@@ -9,10 +9,7 @@ import io.tideline.testkit.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,8 +37,7 @@ class KafkaExactlyOnceCrashIT {
     @TempDir
     Path dir;
 
-    private final List<String> slotViolations = new ArrayList<>();
-    private int slotChecks;
+    private final SlotInvariant slot = new SlotInvariant(SLOT, "Kafka");
 
     @BeforeAll
     static void services() {
@@ -97,8 +93,7 @@ class KafkaExactlyOnceCrashIT {
             ledger.catchUp();
 
             assertTrue(ledger.violations.isEmpty(), "per-partition order and headers: " + ledger.violations);
-            assertTrue(slotViolations.isEmpty(), "confirmed_flush_lsn passed a change not yet in Kafka: " + slotViolations);
-            assertTrue(slotChecks > 20, "the slot was checked while the daemon ran (" + slotChecks + " checks)");
+            slot.assertHeld(20);
             assertTrue(workload.lastSeq() > 200, "the workload committed enough transactions: " + workload.lastSeq());
             assertEquals(new TreeMap<>(workload.expected()), new TreeMap<>(ledger.changesPerKey),
                     "every change exactly once, in source order, per key");
@@ -145,27 +140,12 @@ class KafkaExactlyOnceCrashIT {
         }
     }
 
-    /**
-     * Reads the slot first, Kafka second: whatever the slot had acknowledged must already be in Kafka. The first
-     * transaction not yet whole in Kafka has a commit LSN above the LSN taken after its predecessor committed, so
-     * the slot must not be past that.
-     */
+    /** Reads the slot first, Kafka second (see {@link SlotInvariant}). */
     private void check(KafkaLedger ledger, Connection probe, Workload workload) throws Exception {
-        long confirmed = confirmedFlushLsn(probe);
+        long confirmed = slot.confirmed(probe);
         long lastCommitted = workload.lastSeq();
         ledger.catchUp();
-        Map<Long, Integer> have = ledger.recordsPerSeq();
-        for (long s = 1; s <= lastCommitted; s++) {
-            if (have.getOrDefault(s, 0) < workload.changes(s)) {
-                long bound = workload.lsnAfterCommit(s - 1);
-                if (confirmed > bound) {
-                    slotViolations.add("confirmed_flush_lsn " + confirmed + " > " + bound + " while transaction " + s
-                            + " had " + have.getOrDefault(s, 0) + " of " + workload.changes(s) + " changes in Kafka");
-                }
-                break;
-            }
-        }
-        slotChecks++;
+        slot.check(confirmed, lastCommitted, workload, ledger.recordsPerSeq());
     }
 
     private static boolean complete(KafkaLedger ledger, Workload workload, long last) {
@@ -174,13 +154,6 @@ class KafkaExactlyOnceCrashIT {
             if (have.getOrDefault(s, 0) < workload.changes(s)) return false;
         }
         return true;
-    }
-
-    private static long confirmedFlushLsn(Connection probe) throws Exception {
-        try (Statement st = probe.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COALESCE(confirmed_flush_lsn - '0/0'::pg_lsn, 0) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'")) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
     }
 
     private static boolean logContains(DaemonProcess daemon, String text) {

@@ -47,8 +47,11 @@ class MetricsEndpointIT {
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("daemon.log"))) {
                 String base = E2e.httpBase(daemon, dir.resolve("daemon.log"));
                 pg.executeIn(db, "UPDATE t SET v = 'w' WHERE id <= 10");
-                E2e.await(() -> E2e.get(base + "/metrics").body().contains("tideline_iceberg_commit_duration_seconds_count")
-                        && E2e.get(base + "/metrics").body().contains("tideline_kafka_commit_to_ack_seconds_count"),
+                E2e.await(() -> {
+                            String body = E2e.get(base + "/metrics").body();
+                            return body.contains("tideline_iceberg_commit_duration_seconds_count")
+                                    && body.contains("tideline_kafka_commit_to_ack_seconds_count");
+                        },
                         daemon, Duration.ofSeconds(90), "an Iceberg commit and a Kafka acknowledgement");
                 E2e.Http metrics = E2e.get(base + "/metrics");
                 assertEquals(200, metrics.status());
