@@ -49,6 +49,18 @@ public final class Daemon {
      * @throws IOException when the HTTP port cannot be bound (a bad environment: exit 2)
      */
     public void start() throws IOException {
+        // Under the stop lock: a signal that arrives while we start waits for the start to finish and then stops
+        // what was started, and one that arrived before it leaves nothing to start.
+        synchronized (stopLock) {
+            if (stopped) {
+                LOG.info("Stop requested before the pipeline started: not starting it");
+                return;
+            }
+            startLocked();
+        }
+    }
+
+    private void startLocked() throws IOException {
         metrics = new Metrics();
         Gauge.builder("tideline.pipeline.up", this, d -> d.state().healthy() ? 1 : 0)
                 .description("1 while the pipeline is starting or running, 0 once it stopped or failed")

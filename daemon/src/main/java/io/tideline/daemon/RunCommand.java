@@ -30,8 +30,9 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("Starting tideline {}: {}", VersionProvider.version(), StartLine.of(cfg));
         cfg.originals().forEach((k, v) -> LOG.debug("  {} = {}", k, v));
         Daemon daemon = new Daemon(cfg, provider);
-        daemon.start();
+        // Signals first: a SIGTERM that lands while the pipeline starts must still end in an orderly stop and exit 0.
         try (StopSignals signals = StopSignals.install(daemon::shutdown)) {
+            daemon.start();
             int code = daemon.awaitExit();
             Throwable failure = daemon.failure();
             if (code != ExitCodes.OK && failure != null) {
