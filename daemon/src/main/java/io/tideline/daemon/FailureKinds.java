@@ -2,6 +2,8 @@ package io.tideline.daemon;
 
 import io.tideline.config.ConfigException;
 import io.tideline.runtime.FailureKind;
+import io.tideline.sink.NameClaims;
+import io.tideline.sink.iceberg.ValueConversionException;
 import io.tideline.sink.kafka.KafkaGapException;
 import java.io.EOFException;
 import java.net.ConnectException;
@@ -15,7 +17,7 @@ import java.util.Locale;
 /**
  * Sorts a failed attempt's cause for the runtime: an outage of PostgreSQL or Kafka (connection refused or reset, a
  * server shutting down, timeouts, a leader moving) is waited out; what retrying cannot fix (authentication, a missing
- * database, table or slot, a record too large) stops the daemon at once; anything else counts towards
+ * database, table or slot, a record too large, a value an Iceberg column cannot hold) stops the daemon at once; anything else counts towards
  * {@code tideline.runtime.restart.max.failures}.
  */
 final class FailureKinds {
@@ -33,7 +35,10 @@ final class FailureKinds {
     }
 
     private static boolean permanent(Throwable t) {
-        if (t instanceof ConfigException || t instanceof UnknownHostException || t instanceof KafkaGapException) return true;
+        if (t instanceof ConfigException || t instanceof UnknownHostException || t instanceof KafkaGapException
+                || t instanceof ValueConversionException || t instanceof NameClaims.SinkNameClashException) {
+            return true;
+        }
         if (t instanceof SQLException e && e.getSQLState() != null) {
             String state = e.getSQLState();
             // 28: invalid authorization; 3D000: no such database; 42501: insufficient privilege; 42P01: no such table

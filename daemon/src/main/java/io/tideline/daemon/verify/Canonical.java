@@ -45,14 +45,66 @@ final class Canonical {
         };
         if (v != null && pgType.equals("numeric")) {
             String text = (String) v;
-            return Character.isDigit(text.charAt(text.length() - 1)) ? of(new BigDecimal(text)) : text;
+            return Character.isDigit(text.charAt(text.length() - 1)) ? of(new BigDecimal(text)) : numericSpecial(text);
         }
         return of(v);
+    }
+
+    /** Debezium's spelling of numeric NaN and infinities ({@code decimal.handling.mode=string}). */
+    private static final Set<String> NUMERIC_SPECIALS = Set.of("NAN", "POSITIVE_INFINITY", "NEGATIVE_INFINITY");
+
+    private static String numericSpecial(String text) {
+        return switch (text) {
+            case "NaN" -> "NAN";
+            case "Infinity" -> "POSITIVE_INFINITY";
+            case "-Infinity" -> "NEGATIVE_INFINITY";
+            default -> text;
+        };
+    }
+
+    /**
+     * Whether a sink's value differs from PostgreSQL's only as the README documents: a numeric NaN or infinity has
+     * no value in Debezium's precise decimal mode, so both sinks hold null.
+     */
+    static boolean documentedLoss(String postgres, String sink) {
+        return "null".equals(sink) && NUMERIC_SPECIALS.contains(postgres);
+    }
+
+    /*
+     * PostgreSQL's infinite timestamps and dates, as each side spells them: the JDBC driver's MAX/MIN java.time
+     * values, Debezium's text or sentinel numbers, the latest/earliest values of Iceberg (see ValueConversion).
+     */
+    private static final String INFINITY = "infinity";
+    private static final String MINUS_INFINITY = "-infinity";
+    private static final LocalDateTime ICEBERG_MAX = LocalDateTime.ofEpochSecond(Long.MAX_VALUE / 1_000_000,
+            (int) (Long.MAX_VALUE % 1_000_000) * 1000, ZoneOffset.UTC);
+    private static final LocalDateTime ICEBERG_MIN = LocalDateTime.ofEpochSecond(Math.floorDiv(Long.MIN_VALUE, 1_000_000L),
+            (int) Math.floorMod(Long.MIN_VALUE, 1_000_000L) * 1000, ZoneOffset.UTC);
+    private static final long PG_INFINITY = 9223372036825200000L;
+    private static final long PG_MINUS_INFINITY = -9223372036832400000L;
+
+    private static String infinity(Object v) {
+        if (v instanceof OffsetDateTime t) {
+            if (t.equals(OffsetDateTime.MAX)) return INFINITY;
+            if (t.equals(OffsetDateTime.MIN)) return MINUS_INFINITY;
+            return infinity(t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+        }
+        if (v instanceof LocalDateTime t) {
+            if (t.equals(LocalDateTime.MAX) || t.equals(ICEBERG_MAX)) return INFINITY;
+            if (t.equals(LocalDateTime.MIN) || t.equals(ICEBERG_MIN)) return MINUS_INFINITY;
+        }
+        if (v instanceof LocalDate d) {
+            if (d.equals(LocalDate.MAX) || d.toEpochDay() == Integer.MAX_VALUE) return INFINITY;
+            if (d.equals(LocalDate.MIN) || d.toEpochDay() == Integer.MIN_VALUE) return MINUS_INFINITY;
+        }
+        return null;
     }
 
     /** Iceberg records and plain Java values. */
     static String of(Object v) {
         if (v == null) return "null";
+        String infinite = infinity(v);
+        if (infinite != null) return infinite;
         if (v instanceof BigDecimal d) return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
         if (v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
             return v.toString();
@@ -78,6 +130,15 @@ final class Canonical {
             return UNCHANGED;
         }
         String name = schema.name() == null ? "" : schema.name();
+        if (INFINITY.equals(v) || MINUS_INFINITY.equals(v)) return (String) v;   // ZonedTimestamp
+        if (v instanceof Long n && name.startsWith("io.debezium.time.")) {
+            if (n == PG_INFINITY || n == PG_INFINITY / 1000) return INFINITY;
+            if (n == PG_MINUS_INFINITY || n == PG_MINUS_INFINITY / 1000) return MINUS_INFINITY;
+        }
+        if (v instanceof Integer n && name.equals("io.debezium.time.Date")) {
+            if (n == -2147472692) return INFINITY;
+            if (n == -2147472691) return MINUS_INFINITY;
+        }
         switch (name) {
             case "io.debezium.data.VariableScaleDecimal": {
                 Struct s = (Struct) v;

@@ -110,6 +110,13 @@ final class KafkaTopic {
         if (orderProblems.size() < examples) orderProblems.add(what);
     }
 
+    static {
+        // JsonConverter's ObjectMapper takes Jackson's default limit of 20 MB per string; a row may hold more
+        // (TypeEdgesIT writes 50 MB of text), and verify must read every record the daemon wrote.
+        com.fasterxml.jackson.core.StreamReadConstraints.overrideDefaultStreamReadConstraints(
+                com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
+    }
+
     private static JsonConverter converter(boolean isKey, boolean schemas) {
         JsonConverter c = new JsonConverter();
         c.configure(Map.of("schemas.enable", Boolean.toString(schemas), "decimal.format", "BASE64"), isKey);
@@ -138,7 +145,15 @@ final class KafkaTopic {
             if (envelope.schema().field("op") != null && "t".equals(envelope.get("op"))) return TRUNCATED;
             Object after = envelope.schema().field("after") == null ? null : envelope.get("after");
             if (!(after instanceof Struct s)) return null;
-            for (Field f : s.schema().fields()) row.put(f.name(), Canonical.ofConnect(s.get(f), f.schema()));
+            com.fasterxml.jackson.databind.JsonNode raw = null;
+            for (Field f : s.schema().fields()) {
+                if (isFloat(f.schema()) && s.get(f) != null) {
+                    if (raw == null) raw = rawAfter(r.value());
+                    row.put(f.name(), Canonical.of(rawFloat(raw.get(f.name()), f.schema())));
+                } else {
+                    row.put(f.name(), Canonical.ofConnect(s.get(f), f.schema()));
+                }
+            }
             return row;
         }
         if (v.value() instanceof Map<?, ?> envelope) {
@@ -149,6 +164,31 @@ final class KafkaTopic {
             return row;
         }
         return null;
+    }
+
+    /*
+     * JsonConverter reads a float back through BigDecimal: "NaN" and the infinities (written as JSON strings) come
+     * back as 0.0, and -0.0 as 0.0. Float fields are therefore taken from the JSON text itself.
+     */
+    private static final com.fasterxml.jackson.databind.ObjectMapper RAW = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static boolean isFloat(org.apache.kafka.connect.data.Schema schema) {
+        return schema.type() == org.apache.kafka.connect.data.Schema.Type.FLOAT64
+                || schema.type() == org.apache.kafka.connect.data.Schema.Type.FLOAT32;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode rawAfter(byte[] value) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = RAW.readTree(value);
+            return (root.has("payload") ? root.get("payload") : root).get("after");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read a Kafka record's JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object rawFloat(com.fasterxml.jackson.databind.JsonNode node, org.apache.kafka.connect.data.Schema schema) {
+        double d = node.isTextual() ? Double.parseDouble(node.textValue()) : node.doubleValue();
+        return schema.type() == org.apache.kafka.connect.data.Schema.Type.FLOAT32 ? (Object) (float) d : (Object) d;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -66,6 +66,7 @@ public final class IcebergSink implements Sink {
     private final long targetFileSizeBytes;
     private final int maxCommitAttempts;
     private final Function<TableId, String> tableNaming;
+    private final io.tideline.sink.NameClaims claims = new io.tideline.sink.NameClaims("Iceberg table");
     private final IcebergSinkMetrics metrics;
     private final Map<String, Lock> locks = new ConcurrentHashMap<>();
     private final Set<TableId> keyless = ConcurrentHashMap.newKeySet();
@@ -150,7 +151,7 @@ public final class IcebergSink implements Sink {
 
     /** The Iceberg table a source table is written to. */
     public TableIdentifier tableFor(TableId source) {
-        return TableIdentifier.of(namespace, tableNaming.apply(source));
+        return TableIdentifier.of(namespace, claims.claim(tableNaming.apply(source), source));
     }
 
     /** Test seam: runs after a batch's files are written and before its commit (to stage a concurrent commit). */

@@ -43,15 +43,22 @@ final class Records {
             try {
                 record.setField(name, ValueConversion.toIceberg(v, image.schema().fields().get(i).type(), f.type()));
             } catch (RuntimeException ex) {
-                throw new IllegalArgumentException("Cannot convert column '" + name + "' of " + e.table() + " at position "
-                        + e.position() + " to Iceberg type " + f.type() + ": " + ex.getMessage()
-                        + ". Check the column's type mapping.", ex);
+                throw new ValueConversionException("Cannot convert column '" + name + "' of " + e.table() + " at position "
+                        + e.position() + " to Iceberg type " + f.type() + ": " + ex.getMessage() + " (value " + shown(v)
+                        + "). Check the column's type mapping (README, Types and names at their edges).", ex);
             }
         }
         record.setField(MetadataColumns.OP, e.op().code());
         record.setField(MetadataColumns.POSITION, e.position().toString());
         record.setField(MetadataColumns.COMMIT_TS, OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.commitTimeMs()), ZoneOffset.UTC));
         return new Built(record, unchanged == null ? Set.of() : unchanged);
+    }
+
+    /** A value as an error message shows it: its type and at most 100 characters of its text. */
+    static String shown(Object v) {
+        String text = String.valueOf(v);
+        return v.getClass().getSimpleName() + " '" + (text.length() <= 100 ? text : text.substring(0, 100) + "...' ("
+                + text.length() + " characters)") + (text.length() <= 100 ? "'" : "");
     }
 
     /** The values of {@code columns} in a record, in order: a key comparable with what the generic reader returns. */

@@ -31,6 +31,26 @@ import java.util.Map;
  */
 public final class ValueConversion {
 
+    /** How Debezium's ZonedTimestamp spells PostgreSQL's {@code 'infinity'} and {@code '-infinity'}. */
+    static final String INFINITY = "infinity";
+    static final String MINUS_INFINITY = "-infinity";
+    /**
+     * PostgreSQL's infinite timestamps have no Iceberg value: they become the latest and earliest instants an
+     * Iceberg timestamp (a long of microseconds) holds, which sort where infinity does and which no finite
+     * PostgreSQL timestamp of a realistic table reaches.
+     */
+    static final Instant MAX_TIMESTAMP = Instant.EPOCH.plus(Long.MAX_VALUE, ChronoUnit.MICROS);
+    static final Instant MIN_TIMESTAMP = Instant.EPOCH.plus(Long.MIN_VALUE, ChronoUnit.MICROS);
+
+    /** The JDBC driver's {@code PGStatement.DATE_POSITIVE_INFINITY} and {@code DATE_NEGATIVE_INFINITY} (micro and milli). */
+    static final long PG_INFINITY = 9223372036825200000L;
+    static final long PG_MINUS_INFINITY = -9223372036832400000L;
+
+    static final long PG_INFINITY_DAYS = -2147472692L;
+    static final long PG_MINUS_INFINITY_DAYS = -2147472691L;
+    static final LocalDate MAX_DATE = LocalDate.ofEpochDay(Integer.MAX_VALUE);
+    static final LocalDate MIN_DATE = LocalDate.ofEpochDay(Integer.MIN_VALUE);
+
     private ValueConversion() {
     }
 
@@ -92,7 +112,13 @@ public final class ValueConversion {
     private static LocalDate toDate(Object value) {
         if (value instanceof LocalDate d) return d;
         if (value instanceof Date d) return LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC);
-        if (value instanceof Number n) return LocalDate.ofEpochDay(n.longValue());
+        if (value instanceof Number n) {
+            // Debezium's days for 'infinity' and '-infinity' (the driver's sentinel, overflowed): far before any
+            // date PostgreSQL holds (4713 BC). They become the latest and earliest dates Iceberg holds.
+            if (n.longValue() == PG_INFINITY_DAYS) return MAX_DATE;
+            if (n.longValue() == PG_MINUS_INFINITY_DAYS) return MIN_DATE;
+            return LocalDate.ofEpochDay(n.longValue());
+        }
         return LocalDate.parse(value.toString());
     }
 
@@ -115,6 +141,8 @@ public final class ValueConversion {
         else if (value instanceof Instant i) instant = i;
         else if (value instanceof Date d) instant = d.toInstant();
         else if (value instanceof Number n) instant = instantOf(n.longValue(), logical);
+        else if (INFINITY.equals(value)) instant = MAX_TIMESTAMP;
+        else if (MINUS_INFINITY.equals(value)) instant = MIN_TIMESTAMP;
         else instant = OffsetDateTime.parse(value.toString()).toInstant();
         // Iceberg v2 timestamps are microseconds: drop what is below.
         instant = instant.truncatedTo(ChronoUnit.MICROS);
@@ -122,6 +150,9 @@ public final class ValueConversion {
     }
 
     private static Instant instantOf(long v, String logical) {
+        // Debezium passes PostgreSQL's infinite timestamps as the JDBC driver's sentinels, whatever the precision.
+        if (v == PG_INFINITY || v == PG_INFINITY / 1000) return MAX_TIMESTAMP;
+        if (v == PG_MINUS_INFINITY || v == PG_MINUS_INFINITY / 1000) return MIN_TIMESTAMP;
         if (TypeMapping.TIMESTAMP_MILLIS.equals(logical) || TypeMapping.CONNECT_TIMESTAMP.equals(logical)) {
             return Instant.ofEpochMilli(v);
         }

@@ -1,6 +1,7 @@
 package io.tideline.sink.kafka;
 
 import io.tideline.api.TableId;
+import io.tideline.sink.NameClaims;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ final class TopicNames {
     private final String prefix;
     /** Every change asks; a table's name is built once. Shared by the sink's writers. */
     private final Map<TableId, String> names = new ConcurrentHashMap<>();
+    private final NameClaims claims = new NameClaims("Kafka topic");
 
     TopicNames(String prefix) {
         this.prefix = prefix;
@@ -21,7 +23,7 @@ final class TopicNames {
     String topicFor(TableId table) {
         String name = names.get(table);
         if (name == null) {
-            name = sanitize(prefix + "." + table.schema() + "." + table.table());
+            name = claims.claim(sanitize(prefix + "." + table.schema() + "." + table.table()), table);
             if (names.size() >= MAX_CACHED) names.clear();
             names.put(table, name);
         }

@@ -33,6 +33,27 @@ class ValueConversionTest {
     }
 
     @Test
+    void infiniteTimestampsBecomeIcebergsLatestAndEarliestInstantsInEveryForm() {
+        LocalDateTime max = LocalDateTime.parse("+294247-01-10T04:00:54.775807");
+        LocalDateTime min = LocalDateTime.parse("-290308-12-21T19:59:05.224192");
+        Types.TimestampType local = Types.TimestampType.withoutZone();
+        assertEquals(max, ValueConversion.toIceberg(9223372036825200000L, SourceTable.timestamp("ts").type(), local));
+        assertEquals(min, ValueConversion.toIceberg(-9223372036832400000L, SourceTable.timestamp("ts").type(), local));
+        assertEquals(OffsetDateTime.of(max, ZoneOffset.UTC),
+                ValueConversion.toIceberg("infinity", SourceTable.timestamptz("tz").type(), Types.TimestampType.withZone()));
+        assertEquals(OffsetDateTime.of(min, ZoneOffset.UTC),
+                ValueConversion.toIceberg("-infinity", SourceTable.timestamptz("tz").type(), Types.TimestampType.withZone()));
+    }
+
+    @Test
+    void infiniteDatesBecomeIcebergsLatestAndEarliestDates() {
+        assertEquals(LocalDate.ofEpochDay(Integer.MAX_VALUE),
+                ValueConversion.toIceberg(-2147472692, SourceTable.date("d").type(), Types.DateType.get()));
+        assertEquals(LocalDate.ofEpochDay(Integer.MIN_VALUE),
+                ValueConversion.toIceberg(-2147472691, SourceTable.date("d").type(), Types.DateType.get()));
+    }
+
+    @Test
     void debeziumDateDaysBecomeLocalDate() {
         assertEquals(LocalDate.of(2024, 2, 29),
                 ValueConversion.toIceberg((int) LocalDate.of(2024, 2, 29).toEpochDay(), SourceTable.date("d").type(), Types.DateType.get()));
