@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * Sorts a failed attempt's cause for the runtime: an outage of PostgreSQL or Kafka (connection refused or reset, a
- * server shutting down, timeouts, a leader moving) is waited out; what retrying cannot fix (authentication, a missing
+ * server shutting down, timeouts, a leader moving) or of a disk (full, read-only) is waited out; what retrying cannot fix (authentication, a missing
  * database, table or slot, a record too large, a value an Iceberg column cannot hold) stops the daemon at once; anything else counts towards
  * {@code tideline.runtime.restart.max.failures}.
  */
@@ -79,6 +79,15 @@ final class FailureKinds {
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         return m.contains("connection refused") || m.contains("connection reset") || m.contains("terminating connection")
                 || m.contains("the database system is starting up") || m.contains("the database system is shutting down")
-                || m.contains("an i/o error occurred");
+                || m.contains("an i/o error occurred") || diskOutage(m);
+    }
+
+    /**
+     * A full or read-only disk (the state directory, a local warehouse): the operator frees space or remounts, and
+     * the epoch replays. Nothing was acknowledged past what is durable, so waiting loses nothing.
+     */
+    private static boolean diskOutage(String message) {
+        return message.contains("no space left on device") || message.contains("read-only file system")
+                || message.contains("disk quota exceeded");
     }
 }

@@ -28,6 +28,14 @@ class FailureKindsTest {
     }
 
     @Test
+    void aFullOrReadOnlyDiskIsWaitedOut() {
+        assertEquals(FailureKind.TRANSIENT, FailureKinds.of(new IllegalStateException("Cannot write snapshot state",
+                new java.io.IOException("No space left on device"))));
+        assertEquals(FailureKind.TRANSIENT, FailureKinds.of(new RuntimeException("Failed to create Parquet file",
+                new java.nio.file.FileSystemException("/w/t/data/x.parquet: Read-only file system"))));
+    }
+
+    @Test
     void aRefusedConnectionIsWaitedOutAndAnUnknownFailureCounts() {
         assertEquals(FailureKind.TRANSIENT, FailureKinds.of(new IllegalStateException("x", new ConnectException("Connection refused"))));
         assertEquals(FailureKind.UNKNOWN, FailureKinds.of(new IllegalStateException("something else")));

@@ -136,10 +136,10 @@ public final class EpochRuntime {
                 long backoff = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() * (1L << Math.min(20, attempts - 1)));
                 failedAttempt = pipeline;
                 recovering = "restarting after a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " failure in "
-                        + pipeline.control().failedStage() + " (attempt " + attempts + "): " + cause.getMessage();
+                        + pipeline.control().failedStage() + " (attempt " + attempts + "): " + withRootCause(cause.getMessage(), cause);
                 // One line per attempt with the cause; the stack trace only at debug.
                 LOG.warn("Epoch pipeline failed in {} ({} failure: {}); restarting in {} ms from {} (attempt {}{}).",
-                        pipeline.control().failedStage(), kind.name().toLowerCase(java.util.Locale.ROOT), cause.toString(),
+                        pipeline.control().failedStage(), kind.name().toLowerCase(java.util.Locale.ROOT), withRootCause(cause.toString(), cause),
                         backoff, lastCommitted().map(Position::toString).orElse("the start"), attempts,
                         kind == FailureKind.UNKNOWN ? ", " + failures + " of " + maxConsecutiveFailures + " unexplained" : ", retried until it recovers");
                 LOG.debug("Cause of the failed attempt", cause);
@@ -149,6 +149,18 @@ public final class EpochRuntime {
             current = null;
             running = false;
         }
+    }
+
+    /**
+     * {@code text}, followed by the innermost cause when its message says something {@code text} does not: a wrapped
+     * "Failed to create Parquet file" is only actionable with the "Read-only file system" beneath it.
+     */
+    static String withRootCause(String text, Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String rootText = root.toString();
+        if (root == failure || root.getMessage() == null || String.valueOf(text).contains(root.getMessage())) return text;
+        return text + " (caused by " + rootText + ")";
     }
 
     /**

@@ -7,13 +7,8 @@ import io.tideline.testkit.IcebergWarehouse;
 import io.tideline.testkit.KafkaBroker;
 import io.tideline.testkit.PostgresCluster;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,57 +24,20 @@ class ServiceFaultsIT {
     @TempDir
     Path dir;
 
-    /** Updates, inserts and deletes on {@code t}, reconnecting through outages, until stopped. */
-    private static final class Load implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicLong done = new AtomicLong();
-        final Thread thread;
-
-        Load(PostgresCluster pg, String db) {
-            thread = new Thread(() -> {
-                while (!stop.get()) {
-                    try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
-                        while (!stop.get()) {
-                            int id = 1 + ThreadLocalRandom.current().nextInt(20_000);
-                            s.execute(switch ((int) (done.get() % 4)) {
-                                case 0 -> "UPDATE t SET v = v + 1 WHERE id = " + id;
-                                case 1 -> "INSERT INTO t VALUES (" + (100_000 + done.get()) + ", 1)";
-                                case 2 -> "DELETE FROM t WHERE id = " + id;
-                                default -> "UPDATE t SET v = v + 1 WHERE id BETWEEN " + id + " AND " + (id + 20);
-                            });
-                            done.incrementAndGet();
-                            Thread.sleep(5);
-                        }
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        try {
-                            Thread.sleep(200);   // the server is restarting: connect again
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
-                    }
-                }
-            }, "fault-load");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(30_000);
-        }
+    private Path config(PostgresCluster pg, String db, String slot, KafkaBroker kafka, IcebergWarehouse warehouse) throws Exception {
+        return config(dir, dir.resolve(slot + "-state"), pg, db, slot, kafka, warehouse);
     }
 
-    private Path config(PostgresCluster pg, String db, String slot, KafkaBroker kafka, IcebergWarehouse warehouse) throws Exception {
-        List<String> lines = E2e.config(pg, db, slot, dir.resolve(slot + "-state"), kafka, slot);
+    /** Both sinks on table {@code t}, short epochs and backoff, small snapshot chunks, state in {@code state}. */
+    static Path config(Path dir, Path state, PostgresCluster pg, String db, String slot, KafkaBroker kafka, IcebergWarehouse warehouse) throws Exception {
+        List<String> lines = E2e.config(pg, db, slot, state, kafka, slot);
         lines.addAll(List.of("tideline.source.table.include.list=public.t", "tideline.runtime.epoch.duration=2s",
                 "tideline.source.heartbeat.interval=1s", "tideline.sink.kafka.topic.partitions=3",
                 "tideline.runtime.restart.backoff.max=2s", "tideline.source.snapshot.chunk.rows=2000"));
         return E2e.write(dir.resolve(slot + ".properties"), E2e.iceberg(lines, warehouse, slot, "1s"));
     }
 
-    private static void verifyEqual(Path config) throws Exception {
+    static void verifyEqual(Path config) throws Exception {
         E2e.Cli verify = E2e.cli("verify", "--config", config.toString(), "--timeout", "50s");
         System.out.println(verify.output());
         assertEquals(0, verify.exitCode(), verify.output());
@@ -95,7 +53,7 @@ class ServiceFaultsIT {
             Path config = config(pg, db, "broker_fault", kafka, warehouse);
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("broker.log"))) {
                 E2e.await(() -> daemon.logContains("Snapshot of public.t finished"), daemon, Duration.ofSeconds(120), "the snapshot");
-                try (Load load = new Load(pg, db)) {
+                try (FaultLoad load = new FaultLoad(pg, db)) {
                     Thread.sleep(3000);
                     kafka.kill();
                     Thread.sleep(8000);
@@ -121,7 +79,7 @@ class ServiceFaultsIT {
                     "INSERT INTO t SELECT g, 0, repeat('p', 200) FROM generate_series(1, 100000) g");
             Path config = config(pg, db, "pg_fault", kafka, warehouse);
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("pg.log"));
-                 Load load = new Load(pg, db)) {
+                 FaultLoad load = new FaultLoad(pg, db)) {
                 E2e.await(() -> daemon.logContains("Snapshot of public.t started"), daemon, Duration.ofSeconds(120), "the snapshot under way");
                 pg.restart(true);   // -m immediate: a crash of the server while chunks are read
                 assertTrue(!daemon.logContains("Snapshot of public.t finished"), "the restart hit the snapshot mid-way");
