@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/tideline crash-loop --kills N [--seed S]}: the delivery guarantee under a seeded schedule of kill -9.
  * A mixed workload (the demo's: inserts, updates, deletes, multi-table transactions, a TOAST column, a table without
- * a key, an ADD COLUMN while running, plus a 50,000-row transaction every 20 s) starts before the initial snapshot;
+ * a key, an ADD COLUMN while running, plus a 50,000-row transaction every 20 s and three more connections whose
+ * transactions stay open for tens of milliseconds and interleave) starts before the initial snapshot;
  * the daemon runs as its own OS process with both sinks and is killed with SIGKILL N times, each after a random
  * 2 to 14 s of running, and started again. Then the load stops and {@code tideline verify}, which reads only the
  * data, decides: every Kafka partition in position order with no position twice and its last record per key equal
@@ -69,7 +70,7 @@ public final class CrashLoop implements Callable<Integer> {
             Path config = DemoConfig.write(dir, db, kafka.bootstrapServers(), "3s");
             // descriptions are rewritten with every price change: an unchanged TOAST value of a row the stream changes
             // during its snapshot is a documented limit (README, Known limits), not what this loop checks
-            DemoWorkload workload = new DemoWorkload(db, rate, () -> false).withBulkEvery(20);
+            DemoWorkload workload = new DemoWorkload(db, rate, () -> false).withBulkEvery(20).withInterleavedConnections(3);
             workload.start();
             Process daemon = startDaemon(config, 0);
             try {

@@ -40,6 +40,47 @@ final class DemoWorkload implements AutoCloseable {
 
     void start() {
         thread.start();
+        interleaved.forEach(Thread::start);
+    }
+
+    /**
+     * Adds {@code connections} more connections, each running its own transactions that stay open for a few tens
+     * of milliseconds (an insert, a pause, a status update, a pause, an insert): their begin and commit orders
+     * interleave with each other's and with the main stream's, as an application's connection pool does.
+     */
+    DemoWorkload withInterleavedConnections(int connections) {
+        for (int i = 0; i < connections; i++) {
+            Thread t = new Thread(this::interleave, "demo-workload-interleaved-" + i);
+            t.setDaemon(true);
+            interleaved.add(t);
+        }
+        return this;
+    }
+
+    private final java.util.List<Thread> interleaved = new java.util.ArrayList<>();
+
+    private void interleave() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            while (!stopping) {
+                s.execute("INSERT INTO " + S + ".page_views (customer_id, url) VALUES (" + (1 + r.nextInt(500)) + ", '/interleaved/open')");
+                s.execute("SELECT pg_sleep(" + r.nextInt(40) / 1000.0 + ")");
+                s.execute("UPDATE " + S + ".orders SET status = 'paid' WHERE id = (SELECT id FROM " + S + ".orders"
+                        + " WHERE status = 'new' ORDER BY random() LIMIT 1)");
+                s.execute("SELECT pg_sleep(" + r.nextInt(40) / 1000.0 + ")");
+                s.execute("INSERT INTO " + S + ".page_views (customer_id, url) VALUES (" + (1 + r.nextInt(500)) + ", '/interleaved/close')");
+                c.commit();
+                transactions.incrementAndGet();
+                TimeUnit.MILLISECONDS.sleep(20 + r.nextInt(40));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            if (!stopping) {
+                failure = e;
+            }
+        }
     }
 
     /** Adds a 50,000-row insert into page_views, in one transaction, every {@code seconds}. */
@@ -148,5 +189,9 @@ final class DemoWorkload implements AutoCloseable {
         stopping = true;
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(10));
+        for (Thread t : interleaved) {
+            t.interrupt();
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        }
     }
 }
