@@ -31,6 +31,15 @@ public record ChangeEvent(TableId table, Op op, Row key, Row before, Row after, 
         return after != null ? after : before;
     }
 
+    /** Roughly how many bytes of heap the change holds (its row images and source block): see {@link Row#approxBytes()}. */
+    public long approxBytes() {
+        return 64 + bytes(key) + bytes(before) + bytes(after) + bytes(source);
+    }
+
+    private static long bytes(Row r) {
+        return r == null ? 0 : r.approxBytes();
+    }
+
     /** Hash of table and primary key (or the whole row image without a key): what shuffles partition on. */
     public int keyHash() {
         Row k = key != null ? key : image();

@@ -54,6 +54,41 @@ public final class Row {
         return schema.fields().get(i).name();
     }
 
+    /**
+     * Roughly how many bytes of heap the values hold: what byte-bounded queues, buffers and batches count. Text counts
+     * a byte per character (compact strings), nested rows and lists their elements; computed once (rows are immutable).
+     */
+    public long approxBytes() {
+        long b = approxBytes;
+        if (b == 0) {
+            b = 16 + 8L * values.length;
+            for (Object v : values) b += valueBytes(v);
+            approxBytes = b;
+        }
+        return b;
+    }
+
+    private long approxBytes;
+
+    private static long valueBytes(Object v) {
+        if (v == null) return 0;
+        if (v instanceof String s) return 40 + s.length();
+        if (v instanceof byte[] a) return 16 + a.length;
+        if (v instanceof java.nio.ByteBuffer bb) return 48 + bb.remaining();
+        if (v instanceof Row r) return r.approxBytes();
+        if (v instanceof java.util.Collection<?> c) {
+            long b = 40;
+            for (Object e : c) b += 8 + valueBytes(e);
+            return b;
+        }
+        if (v instanceof Map<?, ?> m) {
+            long b = 48;
+            for (Map.Entry<?, ?> e : m.entrySet()) b += 32 + valueBytes(e.getKey()) + valueBytes(e.getValue());
+            return b;
+        }
+        return 24;   // a boxed number, boolean, temporal or decimal
+    }
+
     /** Field name → value, in field order; for logs and tests. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -214,8 +214,9 @@ public final class DebeziumChangeSource implements ChangeSource {
             this.converter = new RecordConverter(new ValueConverter(new TypeConverter(), placeholder));
             this.stamper = new PositionStamper<>(
                     (change, position, last) -> handler.onChange(change.unstamped(converter).stamp(position, last)),
-                    floor, new TransactionBuffer<>(settings.maxBufferedChanges, settings.stateDir.resolve(SPILL_DIR),
-                    new PendingChange.Codec(), change -> change.compact(converter)));
+                    floor, new TransactionBuffer<>(settings.maxBufferedChanges, settings.maxBufferedBytes,
+                    PendingChange::approxBytes, settings.stateDir.resolve(SPILL_DIR), new PendingChange.Codec(),
+                    change -> change.compact(converter)));
             this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
                     .using(OffsetCommitPolicy.always())
@@ -386,6 +387,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         Map<String, String> debeziumProperties = Map.of();
         String name = "tideline";
         int maxBufferedChanges = 100_000;
+        long maxBufferedBytes = Long.MAX_VALUE, debeziumQueueBytes = 0;   // 0: Debezium's default, counts only
         int snapshotThreads = Runtime.getRuntime().availableProcessors();
         int snapshotChunkRows = 8192;
         boolean captureTruncate = true;
@@ -432,6 +434,9 @@ public final class DebeziumChangeSource implements ChangeSource {
          * the rest of a larger transaction is spilled to disk under the state dir.
          */
         public Builder maxBufferedChanges(int max) { this.maxBufferedChanges = max; return this; }
+
+        /** The source's share of memory: half for a transaction awaiting its commit, a quarter for Debezium's queue. */
+        public Builder memoryBytes(long bytes) { this.maxBufferedBytes = bytes / 2; this.debeziumQueueBytes = bytes / 4; return this; }
 
         /** Whether TRUNCATE is captured (default true) or skipped, as before Tideline captured it. */
         public Builder captureTruncate(boolean capture) { this.captureTruncate = capture; return this; }

@@ -76,6 +76,9 @@ final class EngineProperties {
             p.put("table.include.list", includeList(b.tableIncludeList));
         }
         p.put(TidelineOffsetBackingStore.FILE_PROPERTY, offsetFile.toString());
+        // Debezium's queue bounded in bytes too (its record count alone would hold 8192 rows of any width);
+        // a pass-through max.queue.size.in.bytes still wins
+        if (b.debeziumQueueBytes > 0) p.put("max.queue.size.in.bytes", Long.toString(b.debeziumQueueBytes));
         p.putAll(b.debeziumProperties);
         if (!"no_data".equals(p.get("snapshot.mode"))) {
             throw new IllegalArgumentException("Cannot configure the source: snapshot.mode=" + p.get("snapshot.mode")

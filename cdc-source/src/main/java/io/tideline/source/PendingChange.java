@@ -32,6 +32,16 @@ final class PendingChange {
         return converted != null ? this : new PendingChange(null, converter.convert(raw));
     }
 
+    /** Heap held by the converted form (what the buffer keeps); a raw record is not counted. */
+    long approxBytes() {
+        if (converted == null) return 0;
+        return 64 + bytes(converted.key()) + bytes(converted.before()) + bytes(converted.after()) + bytes(converted.source());
+    }
+
+    private static long bytes(io.tideline.api.Row r) {
+        return r == null ? 0 : r.approxBytes();
+    }
+
     Unstamped unstamped(RecordConverter converter) {
         return converted != null ? converted : converter.convert(raw);
     }

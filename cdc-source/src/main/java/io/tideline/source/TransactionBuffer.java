@@ -38,6 +38,9 @@ final class TransactionBuffer<T> implements AutoCloseable {
     private final Codec<T> codec;
     private final UnaryOperator<T> keep;
     private final List<T> memory = new ArrayList<>();
+    private final long memoryBytesLimit;
+    private final java.util.function.ToLongFunction<T> sizer;
+    private long memoryBytes;
     private Path spillFile;
     private DataOutputStream spill;
     private int spilled;
@@ -48,19 +51,32 @@ final class TransactionBuffer<T> implements AutoCloseable {
 
     /** {@code keep} turns a change into the form it is held in memory in (a spilled change is encoded as added). */
     TransactionBuffer(int memoryLimit, Path spillDir, Codec<T> codec, UnaryOperator<T> keep) {
+        this(memoryLimit, Long.MAX_VALUE, change -> 0, spillDir, codec, keep);
+    }
+
+    /**
+     * As above, and spilling too once the changes in memory hold {@code memoryBytes} (as {@code sizer} counts the
+     * kept form): a transaction of 200 rows of 1 MB must not wait in the heap any more than one of 100,000 rows.
+     */
+    TransactionBuffer(int memoryLimit, long memoryBytes, java.util.function.ToLongFunction<T> sizer, Path spillDir,
+                      Codec<T> codec, UnaryOperator<T> keep) {
         if (memoryLimit < 1) {
             throw new IllegalArgumentException("Cannot buffer transactions: the in-memory limit is " + memoryLimit
                     + ". Use a positive number.");
         }
         this.memoryLimit = memoryLimit;
+        this.memoryBytesLimit = memoryBytes;
+        this.sizer = sizer;
         this.spillDir = spillDir;
         this.codec = codec;
         this.keep = keep;
     }
 
     void add(T change) {
-        if (memory.size() < memoryLimit) {
-            memory.add(keep.apply(change));
+        if (memory.size() < memoryLimit && memoryBytes < memoryBytesLimit) {
+            T kept = keep.apply(change);
+            memory.add(kept);
+            memoryBytes += sizer.applyAsLong(kept);
             return;
         }
         if (spillDir == null || codec == null) {
@@ -122,6 +138,7 @@ final class TransactionBuffer<T> implements AutoCloseable {
 
     void clear() {
         memory.clear();
+        memoryBytes = 0;
         spilled = 0;
         try {
             if (spill != null) {

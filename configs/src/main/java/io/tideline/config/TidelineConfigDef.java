@@ -29,6 +29,7 @@ public final class TidelineConfigDef {
     public static final String RUNTIME_EPOCH_DURATION = "tideline.runtime.epoch.duration";
     public static final String RUNTIME_PARALLELISM = "tideline.runtime.parallelism";
     public static final String RUNTIME_QUEUE_CAPACITY = "tideline.runtime.queue.capacity";
+    public static final String RUNTIME_MEMORY_MAX = "tideline.runtime.memory.max";
     public static final String RUNTIME_SHUTDOWN_TIMEOUT = "tideline.runtime.shutdown.timeout";
     public static final String STATE_DIR = "tideline.state.dir";
 
@@ -156,6 +157,13 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(RUNTIME_QUEUE_CAPACITY, ConfigType.INT).defaultValue("4096").group(g)
                 .validator(Validators.atLeast(1))
                 .doc("Capacity, in change events, of each bounded in-memory queue between stages.").build());
+        def.define(ConfigKey.builder(RUNTIME_MEMORY_MAX, ConfigType.SIZE)
+                .defaultValue(() -> Math.max(16, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)) + "MB", "a quarter of the heap (-Xmx)")
+                .group(g).validator(Validators.positiveSize())
+                .doc("Bytes of changes held in memory at once, on top of the count bounds (queue capacity, transaction buffer, batch rows): a quarter for the queues between"
+                        + " stages, a quarter for Iceberg micro-batches (one commits early when full), a quarter for the"
+                        + " part of a transaction awaiting its commit (the rest spills to the state dir), an eighth for"
+                        + " Debezium's queue. Wide rows (1 MB TOAST values) then cannot exhaust the heap.").build());
         def.define(ConfigKey.builder(RUNTIME_SHUTDOWN_TIMEOUT, ConfigType.DURATION).defaultValue("30s").group(g)
                 .validator(Validators.positiveDuration())
                 .doc("How long a graceful shutdown waits for the pipeline to stop before giving up.").build());

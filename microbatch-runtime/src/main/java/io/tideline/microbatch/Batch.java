@@ -27,6 +27,7 @@ final class Batch {
     private long epoch = -1;
     private long firstChangeNanos;
     private int received;
+    private long receivedBytes;
 
     Batch(Predicate<TableId> keepLastPerKey) {
         this.keepLastPerKey = keepLastPerKey;
@@ -34,6 +35,7 @@ final class Batch {
 
     void add(ChangeEvent event, long epoch) {
         if (received++ == 0) firstChangeNanos = System.nanoTime();
+        receivedBytes += event.approxBytes();
         this.epoch = epoch;
         if (event.op() == Op.TRUNCATE) generation++;
         if (event.key() == null || event.op() == Op.TRUNCATE || !keepLastPerKey.test(event.table())) {
@@ -60,6 +62,11 @@ final class Batch {
     /** How many changes were added, before collapsing: what the size trigger counts. */
     int received() {
         return received;
+    }
+
+    /** Bytes of the changes added, before collapsing: what the byte trigger counts. */
+    long receivedBytes() {
+        return receivedBytes;
     }
 
     boolean isEmpty() {

@@ -85,7 +85,7 @@ public final class MicroBatchWriter implements SinkWriter {
             if (!filling.isEmpty() && filling.epoch() != epoch) handOff(); // a batch never spans two epochs
             boolean first = filling.isEmpty();
             filling.add(event, epoch);
-            if (filling.received() >= trigger.maxRows()) {
+            if (filling.received() >= trigger.maxRows() || filling.receivedBytes() >= trigger.maxBytes()) {
                 handOff();
             } else if (first) {
                 changed.signalAll(); // the committer sleeps until a batch has a first change to time

@@ -7,7 +7,8 @@ import java.util.function.BooleanSupplier;
  * A bounded single-producer single-consumer ring buffer between two workers: one edge of a streaming shuffle.
  * Records and barriers travel in the same queue, so a barrier stays behind every record sent before it.
  * {@link #offer}/{@link #poll} never block; {@link #put} waits (spin, then park) while the queue is full, which
- * is how backpressure travels upstream to the source. Holding at most {@code capacity} items is what bounds memory.
+ * is how backpressure travels upstream to the source. Holding at most {@code capacity} items, and at most
+ * {@code maxBytes} of them, is what bounds memory.
  */
 final class Channel {
 
@@ -26,8 +27,21 @@ final class Channel {
     private final Parker producer;
     private final Parker consumer;
     private long cachedHead; // producer's last view of head, to avoid reading the consumer's cache line each time
+    /**
+     * The byte bound: items are also refused while those waiting hold {@code maxBytes} (see
+     * {@link io.tideline.api.ChangeEvent#approxBytes()}), except into an empty queue, so one change larger than the
+     * bound still passes. Counts alone would let 4096 rows of 1 MB wait in one queue.
+     */
+    private final long maxBytes;
+    private final long[] sizes;
+    private final AtomicLong bytesIn = new AtomicLong();   // written by the producer
+    private final AtomicLong bytesOut = new AtomicLong();  // written by the consumer
 
     Channel(String name, int capacity, Parker producer, Parker consumer) {
+        this(name, capacity, Long.MAX_VALUE, producer, consumer);
+    }
+
+    Channel(String name, int capacity, long maxBytes, Parker producer, Parker consumer) {
         if (capacity < 1) {
             throw new IllegalArgumentException("Cannot create queue " + name + ": capacity must be at least 1, got "
                     + capacity + ". Set tideline.runtime.queue.capacity to e.g. 4096.");
@@ -36,6 +50,8 @@ final class Channel {
         this.capacity = capacity;
         this.resumeRoom = Math.max(1, capacity / 4);
         this.buffer = new Object[capacity];
+        this.maxBytes = maxBytes;
+        this.sizes = new long[capacity];
         this.producer = producer;
         this.consumer = consumer;
     }
@@ -55,6 +71,11 @@ final class Channel {
         return (int) Math.max(0, Math.min(capacity, t - h));
     }
 
+    /** Bytes held by the items waiting. Safe from any thread (approximate while both move). */
+    long bytes() {
+        return Math.max(0, bytesIn.get() - bytesOut.get());
+    }
+
     /** Producer side: adds the item unless the queue is full. */
     boolean offer(Object item) {
         long t = tail.get();
@@ -62,7 +83,12 @@ final class Channel {
             cachedHead = head.get();
             if (t - cachedHead >= capacity) return false;
         }
-        buffer[(int) (t % capacity)] = item;
+        long size = item instanceof Envelope e ? e.event().approxBytes() : 0;
+        if (size > 0 && bytesIn.get() - bytesOut.get() + size > maxBytes && t > head.get()) return false;
+        int i = (int) (t % capacity);
+        buffer[i] = item;
+        sizes[i] = size;
+        bytesIn.lazySet(bytesIn.get() + size);
         tail.lazySet(t + 1);
         consumer.wake();
         return true;
@@ -82,7 +108,8 @@ final class Channel {
     }
 
     private boolean hasResumeRoom() {
-        return capacity - (tail.get() - head.get()) >= resumeRoom;
+        long waiting = tail.get() - head.get();
+        return capacity - waiting >= resumeRoom && (waiting == 0 || maxBytes - bytes() >= maxBytes / 4);
     }
 
     /** Consumer side: the next item, or null when empty. */
@@ -92,8 +119,9 @@ final class Channel {
         int i = (int) (h % capacity);
         Object item = buffer[i];
         buffer[i] = null;
+        bytesOut.lazySet(bytesOut.get() + sizes[i]);
         head.lazySet(h + 1);
-        if (capacity - (tail.get() - h - 1) >= resumeRoom) producer.wake();
+        if (hasResumeRoom()) producer.wake();
         return item;
     }
 

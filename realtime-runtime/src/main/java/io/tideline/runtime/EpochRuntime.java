@@ -45,7 +45,7 @@ public final class EpochRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(EpochRuntime.class);
 
     record Settings(ChangeSource source, List<Sink> sinks, EpochLedger ledger, Duration epochDuration, int parallelism,
-                    int queueCapacity, Operators operators, SinkRouter router, RuntimeMetrics metrics,
+                    int queueCapacity, long queueBytes, Operators operators, SinkRouter router, RuntimeMetrics metrics,
                     Duration shutdownTimeout) {
     }
 
@@ -64,9 +64,13 @@ public final class EpochRuntime {
 
     private EpochRuntime(Builder b) {
         MeterRegistry registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
-        BatchTrigger trigger = new BatchTrigger(b.batchInterval, b.batchMaxRows);
+        // A quarter of the memory bound for all queues together, a quarter for the micro-batches being filled and
+        // committed (two per writer); the source's buffers take their share of the same bound (see PipelineFactory).
+        long batchBytes = b.memoryMax == Long.MAX_VALUE ? Long.MAX_VALUE
+                : Math.max(1, b.memoryMax / 4 / (2L * b.parallelism * Math.max(1, b.sinks.size())));
+        BatchTrigger trigger = new BatchTrigger(b.batchInterval, b.batchMaxRows, batchBytes);
         this.settings = new Settings(b.source, List.copyOf(b.sinks), b.ledger, b.epochDuration, b.parallelism,
-                b.queueCapacity, b.operators, new SinkRouter(trigger, registry), new RuntimeMetrics(registry),
+                b.queueCapacity, b.memoryMax == Long.MAX_VALUE ? Long.MAX_VALUE : b.memoryMax / 4, b.operators, new SinkRouter(trigger, registry), new RuntimeMetrics(registry),
                 b.shutdownTimeout);
         this.maxConsecutiveFailures = b.maxConsecutiveFailures;
         this.failureKinds = b.failureKinds;
@@ -218,6 +222,7 @@ public final class EpochRuntime {
         private Duration epochDuration = Duration.ofMinutes(5);
         private int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors());
         private int queueCapacity = 4096;
+        private long memoryMax = Long.MAX_VALUE;
         private Operators operators = Operators.none();
         private Duration batchInterval = BatchTrigger.DEFAULT.interval();
         private int batchMaxRows = BatchTrigger.DEFAULT.maxRows();
@@ -262,6 +267,15 @@ public final class EpochRuntime {
         /** {@code tideline.runtime.queue.capacity}: items per shuffle queue, default 4096. */
         public Builder queueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        /**
+         * Bytes of changes the runtime may hold: a quarter for its queues together, a quarter for its micro-batches
+         * (see {@link io.tideline.api.ChangeEvent#approxBytes()}). Unbounded (counts only) unless set.
+         */
+        public Builder memoryMax(long bytes) {
+            this.memoryMax = bytes;
             return this;
         }
 
@@ -321,6 +335,7 @@ public final class EpochRuntime {
             }
             if (parallelism < 1) errors.add("tideline.runtime.parallelism must be at least 1, got " + parallelism);
             if (queueCapacity < 1) errors.add("tideline.runtime.queue.capacity must be at least 1, got " + queueCapacity);
+            if (memoryMax < 1) errors.add("tideline.runtime.memory.max must be positive, got " + memoryMax);
             if (maxConsecutiveFailures < 1) errors.add("max consecutive failures must be at least 1, got " + maxConsecutiveFailures);
             if (operators == null) errors.add("operators must not be null (use Operators.none())");
             if (initialBackoff == null || maxBackoff == null || initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {

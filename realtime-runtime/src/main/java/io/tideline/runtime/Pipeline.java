@@ -109,7 +109,11 @@ final class Pipeline {
     }
 
     private Channel channel(String name, Parker producer, Parker consumer) {
-        Channel c = new Channel(name, settings.queueCapacity(), producer, consumer);
+        int p = settings.parallelism();
+        int sinks = settings.sinks().size();
+        long queues = settings.operators().isEmpty() ? (long) sinks * p : p + (long) p * sinks * p;
+        long bytes = settings.queueBytes() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, settings.queueBytes() / queues);
+        Channel c = new Channel(name, settings.queueCapacity(), bytes, producer, consumer);
         settings.metrics().track(c);
         return c;
     }

@@ -80,4 +80,28 @@ class ChannelTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Channel("q", 0, new Parker(), new Parker()));
         assertTrue(e.getMessage().contains("tideline.runtime.queue.capacity"));
     }
+
+    private static Envelope wide(int bytes, long lsn) {
+        io.tideline.api.FieldType value = io.tideline.api.FieldType.struct("t.Value", true,
+                java.util.List.of(new io.tideline.api.Field("payload", io.tideline.api.FieldType.of(io.tideline.api.FieldType.Kind.STRING, true))));
+        io.tideline.api.Row row = new io.tideline.api.Row(value, new Object[] {"x".repeat(bytes)});
+        return new Envelope(new io.tideline.api.ChangeEvent(new io.tideline.api.TableId("public", "t"), io.tideline.api.Op.CREATE,
+                null, null, row, null, new io.tideline.api.Position(lsn, 0), 0, true), 1, 0);
+    }
+
+    @Test
+    void wideChangesAreBoundedInBytesWhileOneLargerThanTheBoundStillPasses() {
+        Channel c = new Channel("q", 1000, 3 << 20, new Parker(), new Parker());
+        assertTrue(c.offer(wide(1 << 20, 1)));
+        assertTrue(c.offer(wide(1 << 20, 2)));
+        assertFalse(c.offer(wide(1 << 20, 3)), "a third 1 MB change would hold more than 3 MB");
+        assertTrue(c.bytes() >= 2 << 20 && c.bytes() < 3 << 20, "bytes " + c.bytes());
+        assertTrue(c.offer(new Barrier(1, null, 0)), "a barrier holds no bytes");
+        c.poll();
+        assertTrue(c.offer(wide(1 << 20, 3)), "room again once the consumer took one");
+        while (c.poll() != null) { }
+        assertEquals(0, c.bytes());
+        assertTrue(c.offer(wide(5 << 20, 4)), "a change larger than the bound enters an empty queue");
+        assertFalse(c.offer(wide(10, 5)), "and nothing follows it until it is taken");
+    }
 }

@@ -25,8 +25,13 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code tideline run --config file}; {@code pauseAt} (may be null) names a {@link PausePoints} point. */
     static DaemonProcess start(Path config, String pauseAt, Path log) throws IOException {
+        return start(config, pauseAt, log, "768m");
+    }
+
+    /** As {@link #start(Path, String, Path)}, with a heap of {@code maxHeap} ({@code -Xmx} syntax). */
+    static DaemonProcess start(Path config, String pauseAt, Path log, String maxHeap) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "-XX:+UseSerialGC",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"), "io.tideline.daemon.Main", "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
