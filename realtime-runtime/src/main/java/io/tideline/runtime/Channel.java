@@ -83,7 +83,7 @@ final class Channel {
             cachedHead = head.get();
             if (t - cachedHead >= capacity) return false;
         }
-        long size = item instanceof Envelope e ? e.event().approxBytes() : 0;
+        long size = sizeOf(item);
         if (size > 0 && bytesIn.get() - bytesOut.get() + size > maxBytes && t > head.get()) return false;
         int i = (int) (t % capacity);
         buffer[i] = item;
@@ -97,14 +97,25 @@ final class Channel {
     /** Producer side: adds the item, waiting while full; false when {@code abort} turned true first. */
     boolean put(Object item, BooleanSupplier abort) {
         if (offer(item)) return true;
+        long size = sizeOf(item);
+        BooleanSupplier room = () -> hasRoomFor(size);
         int round = 0;
-        while (!hasResumeRoom()) {
+        while (!room.getAsBoolean()) {
             if (abort.getAsBoolean()) return false;
-            producer.idle(round++, this::hasResumeRoom);
+            producer.idle(round++, room);
         }
         if (!offer(item)) throw new IllegalStateException("Cannot put into queue " + name + ": it has room but"
                 + " refused the item. More than one thread is producing into it; it allows one.");
         return true;
+    }
+
+    private static long sizeOf(Object item) {
+        return item instanceof Envelope e ? e.event().approxBytes() : 0;
+    }
+
+    /** Resume room, and room for this item's bytes (or an empty queue, which takes an item of any size). */
+    private boolean hasRoomFor(long size) {
+        return hasResumeRoom() && (tail.get() == head.get() || bytes() + size <= maxBytes);
     }
 
     private boolean hasResumeRoom() {

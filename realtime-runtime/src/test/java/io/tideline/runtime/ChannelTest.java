@@ -104,4 +104,26 @@ class ChannelTest {
         assertTrue(c.offer(wide(5 << 20, 4)), "a change larger than the bound enters an empty queue");
         assertFalse(c.offer(wide(10, 5)), "and nothing follows it until it is taken");
     }
+
+    @Test
+    void putWaitsForRoomForItsOwnBytesNotOnlyForAQuarterOfTheQueue() throws Exception {
+        Channel c = new Channel("q", 1000, 4 << 20, new Parker(), new Parker());
+        assertTrue(c.offer(wide(1 << 20, 1)));
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try {
+                c.put(wide(6 << 20, 2), () -> false);   // larger than the whole bound: waits for an empty queue
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        });
+        producer.start();
+        Thread.sleep(200);
+        assertTrue(producer.isAlive(), "the large change waits while 1 MB is queued");
+        assertTrue(c.poll() instanceof Envelope);
+        producer.join(10_000);
+        assertFalse(producer.isAlive(), "it enters once the queue is empty");
+        assertEquals(null, failed.get());
+        assertEquals(6L << 20, c.bytes(), 1 << 12);
+    }
 }

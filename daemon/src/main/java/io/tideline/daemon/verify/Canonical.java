@@ -156,8 +156,8 @@ final class Canonical {
                 return LocalDateTime.ofInstant(Instant.ofEpochMilli((Long) v), ZoneOffset.UTC).toString();
             case "io.debezium.time.Date":
                 return LocalDate.ofEpochDay((Integer) v).toString();
-            case "io.debezium.time.MicroTime":
-                return LocalTime.ofNanoOfDay((Long) v * 1000).toString();
+            case "io.debezium.time.MicroTime":   // PostgreSQL's time '24:00:00' has no LocalTime
+                return (Long) v >= 86_400_000_000L ? "24:00" : LocalTime.ofNanoOfDay((Long) v * 1000).toString();
             case "org.apache.kafka.connect.data.Timestamp":
                 return LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), ZoneOffset.UTC).toString();
             case "org.apache.kafka.connect.data.Date":

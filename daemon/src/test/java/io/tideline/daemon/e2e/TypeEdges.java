@@ -167,6 +167,19 @@ final class TypeEdges {
         t.type("e_money", "money")
                 .value("money", "'1234.56'", decimal("1234.56"), "1234.56")
                 .value("money negative", "'-0.01'", decimal("-0.01"), "-0.01");
+        t.type("e_time", "time").value("time 24:00", "'24:00:00'", "86400000000", "23:59:59.999999").value("time micro", "'23:59:59.999999'", "86399999999", "23:59:59.999999");
+        t.type("e_timetz", "timetz").value("timetz", "'12:34:56.789+05:30'", "07:04:56.789Z", "07:04:56.789Z");
+        t.type("e_char", "char(5)").value("char padded", "'ab'", "ab   ", "ab   ");
+        t.type("e_bit", "bit(4)").value("bit(4)", "B'1010'", "Cg==", "0a");
+        t.type("e_varbit", "varbit").value("varbit", "B'101'", "BQ==", "05");
+        t.type("e_inet", "inet").value("inet v6", "'2001:db8::1/64'", "2001:db8::1/64", "2001:db8::1/64");
+        t.type("e_cidr", "cidr").value("cidr", "'10.0.0.0/8'", "10.0.0.0/8", "10.0.0.0/8");
+        t.type("e_macaddr", "macaddr").value("macaddr", "'08:00:2b:01:02:03'", "08:00:2b:01:02:03", "08:00:2b:01:02:03");
+        t.type("e_xml", "xml").value("xml", "'<a b=\"1\">ü</a>'", "<a b=\"1\">ü</a>", "<a b=\"1\">ü</a>");
+        t.type("e_point", "point").value("point", "'(1.5,-2)'", "{\"x\":1.5,\"y\":-2.0,\"wkb\":\"AQEAAAAAAAAAAAD4PwAAAAAAAADA\",\"srid\":null}",
+                        "{x=1.5, y=-2.0, wkb=0101000000000000000000f83f00000000000000c0, srid=null}");
+        t.type("e_range", "int4range").value("int4range", "'[1,10)'", "[1,10)", "[1,10)");
+        t.type("e_tsvector", "tsvector").value("tsvector", "'a fat cat'", "'a' 'cat' 'fat'", "'a' 'cat' 'fat'");
         t.in("Mixed Schema", "Order Lines", "Qty \"x\"", "int")
                 .value("schema, table, column with spaces and quotes", "7", "7", "7");
         t.in("public", "dotted.name", "v", "text")

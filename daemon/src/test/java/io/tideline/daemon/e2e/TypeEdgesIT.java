@@ -155,9 +155,20 @@ class TypeEdgesIT {
             TypeEdges.Case c = byId.get(id % STREAMED);
             if (c == null) continue;
             Object v = r.getField(c.column());
-            out.put(c.name() + "#" + id, v instanceof ByteBuffer b ? HexFormat.of().formatHex(bytes(b))
-                    : v instanceof List<?> list ? json(list) : String.valueOf(v));
+            out.put(c.name() + "#" + id, icebergText(v));
         }
+    }
+
+    /** Bytes as hex, lists as JSON, structs as {@code {name=value, ...}}, anything else as its text. */
+    private static String icebergText(Object v) {
+        if (v instanceof ByteBuffer b) return HexFormat.of().formatHex(bytes(b));
+        if (v instanceof List<?> list) return json(list);
+        if (v instanceof Record struct) {
+            List<String> fields = new ArrayList<>();
+            for (var f : struct.struct().fields()) fields.add(f.name() + "=" + icebergText(struct.getField(f.name())));
+            return "{" + String.join(", ", fields) + "}";
+        }
+        return String.valueOf(v);
     }
 
     private static String json(Object v) {

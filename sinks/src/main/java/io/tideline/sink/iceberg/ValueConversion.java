@@ -51,6 +51,9 @@ public final class ValueConversion {
     static final LocalDate MAX_DATE = LocalDate.ofEpochDay(Integer.MAX_VALUE);
     static final LocalDate MIN_DATE = LocalDate.ofEpochDay(Integer.MIN_VALUE);
 
+    static final long END_OF_DAY_NANOS = 86_400_000_000_000L;
+    static final LocalTime LAST_MICRO_OF_DAY = LocalTime.ofNanoOfDay(END_OF_DAY_NANOS - 1_000);
+
     private ValueConversion() {
     }
 
@@ -127,9 +130,12 @@ public final class ValueConversion {
         if (value instanceof Date d) return LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L) * 1_000_000L);
         if (value instanceof Number n) {
             long v = n.longValue();
-            if (TypeMapping.TIME_MILLIS.equals(logical) || TypeMapping.CONNECT_TIME.equals(logical)) return LocalTime.ofNanoOfDay(v * 1_000_000L);
-            if (TypeMapping.TIME_NANOS.equals(logical)) return LocalTime.ofNanoOfDay(v);
-            return LocalTime.ofNanoOfDay(v * 1_000L);
+            long nanos;
+            if (TypeMapping.TIME_MILLIS.equals(logical) || TypeMapping.CONNECT_TIME.equals(logical)) nanos = v * 1_000_000L;
+            else if (TypeMapping.TIME_NANOS.equals(logical)) nanos = v;
+            else nanos = v * 1_000L;
+            // PostgreSQL's time '24:00:00' is the end of the day; Iceberg's latest time is 23:59:59.999999
+            return nanos >= END_OF_DAY_NANOS ? LAST_MICRO_OF_DAY : LocalTime.ofNanoOfDay(nanos);
         }
         return LocalTime.parse(value.toString());
     }

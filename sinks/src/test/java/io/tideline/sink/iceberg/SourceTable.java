@@ -126,6 +126,10 @@ final class SourceTable {
         return new Field(name, typed(FieldType.Kind.INT64, true, TypeMapping.TIMESTAMP_MICROS, "TIMESTAMP", null, null));
     }
 
+    static Field time(String name) {
+        return new Field(name, typed(FieldType.Kind.INT64, true, TypeMapping.TIME_MICROS, "TIME", null, null));
+    }
+
     static Field timestamptz(String name) {
         return new Field(name, typed(FieldType.Kind.STRING, true, TypeMapping.ZONED_TIMESTAMP, "TIMESTAMPTZ", null, null));
     }

@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -43,6 +44,12 @@ class ValueConversionTest {
                 ValueConversion.toIceberg("infinity", SourceTable.timestamptz("tz").type(), Types.TimestampType.withZone()));
         assertEquals(OffsetDateTime.of(min, ZoneOffset.UTC),
                 ValueConversion.toIceberg("-infinity", SourceTable.timestamptz("tz").type(), Types.TimestampType.withZone()));
+    }
+
+    @Test
+    void timeTwentyFourHundredBecomesIcebergsLastMicrosecondOfTheDay() {
+        assertEquals(LocalTime.of(23, 59, 59, 999_999_000),
+                ValueConversion.toIceberg(86_400_000_000L, SourceTable.time("t").type(), Types.TimeType.get()));
     }
 
     @Test
