@@ -30,6 +30,15 @@ public interface SinkWriter extends AutoCloseable {
      */
     Position prepare(long epoch) throws Exception;
 
+    /**
+     * The position the source must not be acknowledged past, asked after each {@link #prepare}: a sink that set part
+     * of its work aside (an Iceberg table parked by a change it cannot follow) holds the slot where that part stopped,
+     * so a restart after the fix replays it. {@link Position#ZERO} holds everything; null (the default) holds nothing.
+     */
+    default Position holdAt() {
+        return null;
+    }
+
     @Override
     void close() throws Exception;
 }

@@ -67,7 +67,6 @@ final class ChunkJournal {
                 ch.force(true);
             }
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            org.slf4j.LoggerFactory.getLogger(ChunkJournal.class).info("FLAKEDIAG write {} id={} lsn={} cols={} firstFields={} n={}", file.getFileName(), chunk.id(), lsn, columns, lines.isEmpty() ? -1 : CopyText.split(lines.get(0)).length, lines.size());
             fsyncDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot journal chunk " + chunk.key() + " under " + dir + ": " + e.getMessage()
@@ -118,7 +117,6 @@ final class ChunkJournal {
                 }
                 lines.add(line);
             }
-            org.slf4j.LoggerFactory.getLogger(ChunkJournal.class).info("FLAKEDIAG read {} magic={} id={} lsn={} cols={} firstFields={} n={}", f.getFileName(), magic, id, lsn, columns, lines.isEmpty() ? -1 : CopyText.split(lines.get(0)).length, n);
             return new Entry(new Chunk(table, id, lower, upper), lsn, lines, columns, f);
         }
     }

@@ -128,7 +128,6 @@ final class Snapshotter implements AutoCloseable {
                     + layout.columns() + " differ from Debezium's view " + (tableDecoder == null ? "(none)" : tableDecoder.columnNames())
                     + ". Run again; if it persists, report it with the table's definition.");
         }
-        LOG.info("FLAKEDIAG snapshot {} layout={} decoder={}", table, layout.columns(), tableDecoder.columnNames());
         SnapshotState.TableEntry entry = state.get(table);
         if (entry.status == SnapshotState.Status.PENDING) {
             takeBase(c, table);

@@ -52,7 +52,8 @@ public final class PipelineFactory {
                             + " -1 before the first measurement").register(registry);
             ChangeSource source = Wiring.pausing(capture, pauses);
             if (config.getBoolean(KAFKA_ENABLED)) sinks.add(Wiring.pausing(kafka(config, registry, identity), pauses));
-            if (config.getBoolean(ICEBERG_ENABLED)) sinks.add(Wiring.pausing(iceberg(config, registry, identity), pauses));
+            IcebergSink icebergSink = config.getBoolean(ICEBERG_ENABLED) ? iceberg(config, registry, identity) : null;
+            if (icebergSink != null) sinks.add(Wiring.pausing(icebergSink, pauses));
             EpochRuntime.Builder runtime = EpochRuntime.builder()
                     .source(source)
                     .ledger(ledger)
@@ -71,7 +72,7 @@ public final class PipelineFactory {
             EpochRuntime rt = runtime.build();
             LOG.info("Pipeline ready: state dir {}, sinks {}, last committed position {}", stateDir,
                     sinks.stream().map(Sink::name).toList(), rt.lastCommitted().map(Object::toString).orElse("none"));
-            return new RuntimePipeline(rt, source, sinks, ledger, snapshots);
+            return new RuntimePipeline(rt, source, sinks, ledger, snapshots, icebergSink);
         } catch (Exception | Error e) {
             Wiring.closeQuietly(sinks);
             ledger.close();
@@ -118,7 +119,7 @@ public final class PipelineFactory {
                 .build();
     }
 
-    private static Sink iceberg(TidelineConfig config, MeterRegistry registry, io.tideline.api.SourceIdentity identity) {
+    private static IcebergSink iceberg(TidelineConfig config, MeterRegistry registry, io.tideline.api.SourceIdentity identity) {
         Upkeep upkeep = Upkeep.every(config.getDuration(ICEBERG_UPKEEP_INTERVAL))
                 .snapshotRetention(config.getDuration(ICEBERG_UPKEEP_SNAPSHOT_RETENTION))
                 .enabled(config.getBoolean(ICEBERG_UPKEEP_ENABLED));
@@ -141,9 +142,12 @@ public final class PipelineFactory {
         private final List<Sink> sinks;
         private final EpochLedger ledger;
         private final SnapshotMetrics snapshots;
+        private final IcebergSink iceberg;
 
-        RuntimePipeline(EpochRuntime runtime, ChangeSource source, List<Sink> sinks, EpochLedger ledger, SnapshotMetrics snapshots) {
+        RuntimePipeline(EpochRuntime runtime, ChangeSource source, List<Sink> sinks, EpochLedger ledger, SnapshotMetrics snapshots,
+                        IcebergSink iceberg) {
             this.snapshots = snapshots;
+            this.iceberg = iceberg;
             this.runtime = runtime;
             this.source = source;
             this.sinks = sinks;
@@ -176,6 +180,10 @@ public final class PipelineFactory {
                         + runtime.epochDuration() + "): a sink or the source is stuck; see the log");
             }
             reasons.addAll(snapshots.notReady());
+            if (iceberg != null) {
+                iceberg.parkedTables().forEach((table, p) -> reasons.add("Iceberg table of " + table + " is parked, the slot"
+                        + " held at " + p.heldAt() + " (restart after the fix): " + p.reason()));
+            }
             return reasons;
         }
     }

@@ -96,6 +96,11 @@ public final class MicroBatchWriter implements SinkWriter {
     }
 
     @Override
+    public Position holdAt() {
+        return underlying.holdAt();
+    }
+
+    @Override
     public Position prepare(long epoch) throws Exception {
         lock.lock();
         try {

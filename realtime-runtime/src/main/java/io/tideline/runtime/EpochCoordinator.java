@@ -51,6 +51,17 @@ final class EpochCoordinator {
         });
     }
 
+    /**
+     * The lowest position a sink writer asked the source not to be acknowledged past (see SinkWriter#holdAt); it
+     * only tightens within a run: a parked table stays parked until a restart.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Position> hold = new java.util.concurrent.atomic.AtomicReference<>();
+
+    void hold(Position at) {
+        if (at == null) return;
+        hold.accumulateAndGet(at, (a, b) -> a == null || a.isAfter(b) ? b : a);
+    }
+
     /** A sink writer made everything before {@code barrier} durable, up to {@code durable}. Never blocks. */
     void prepared(Barrier barrier, String sink, int writer, Position durable) {
         LOG.debug("Epoch {} prepared by {} writer {} (durable {})", barrier.epoch(), sink, writer, durable);
@@ -96,6 +107,8 @@ final class EpochCoordinator {
         long start = System.nanoTime();
         try {
             Position end = barrier.end();
+            Position held = hold.get();
+            if (end != null && held != null && end.isAfter(held)) end = held;
             Position previous = lastCommitted.get();
             boolean moved = end != null && (previous == null || end.isAfter(previous));
             if (moved) {

@@ -67,6 +67,7 @@ final class SinkProcessor implements Processor {
                     + index + ": " + e.getMessage() + ". The epoch fails and is replayed from the last committed epoch.", e);
         }
         prepareTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        coordinator.hold(writer.holdAt());
         coordinator.prepared(barrier, sink.name(), index, durable);
     }
 

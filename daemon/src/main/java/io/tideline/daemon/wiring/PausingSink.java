@@ -57,6 +57,16 @@ final class PausingSink implements Sink {
             }
 
             @Override
+            public void replayFrom(Position acknowledged) throws Exception {
+                writer.replayFrom(acknowledged);
+            }
+
+            @Override
+            public Position holdAt() {
+                return writer.holdAt();
+            }
+
+            @Override
             public void close() throws Exception {
                 writer.close();
             }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tideline.api.ChangeEvent;
 import io.tideline.api.Field;
+import io.tideline.api.Position;
 import io.tideline.api.Sink;
 import io.tideline.api.SinkWriter;
 import io.tideline.api.TableId;
@@ -90,6 +91,9 @@ public final class IcebergSink implements Sink {
         this.maxCommitAttempts = b.maxCommitAttempts;
         this.tableNaming = b.tableNaming;
         this.metrics = new IcebergSinkMetrics(b.meterRegistry);
+        io.micrometer.core.instrument.Gauge.builder("tideline.iceberg.parked.tables", parked, Map::size)
+                .description("Iceberg tables set aside by a change they cannot follow (the slot is held for them)")
+                .register(b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry());
         ensureNamespace();
         this.upkeep = new TableUpkeep(this, b.upkeep);
         upkeep.start();
@@ -147,6 +151,40 @@ public final class IcebergSink implements Sink {
 
     public IcebergSinkMetrics metrics() {
         return metrics;
+    }
+
+    /** A table set aside by a change it cannot follow: where its committed data ends, and why. */
+    public record Parked(Position heldAt, String reason) {
+    }
+
+    private final Map<TableId, Parked> parked = new ConcurrentHashMap<>();
+
+    /**
+     * Sets a table aside for the rest of the run: its changes are skipped, the slot is held at the last change it
+     * committed ({@link Position#ZERO} when none), the other tables go on. A restart replays it from there.
+     */
+    void park(TableId table, Position committed, String reason) {
+        Parked p = new Parked(committed == null ? Position.ZERO : committed, reason);
+        if (parked.putIfAbsent(table, p) == null) {
+            LOG.error("Iceberg table for {} is parked; the other tables go on, the slot is held at {} (WAL accumulates)."
+                    + " {} Restart after the fix: its changes replay from there.", table, p.heldAt(), reason);
+        }
+    }
+
+    Parked parked(TableId table) {
+        return parked.get(table);
+    }
+
+    /** Tables parked in this run, with why: for health and status. */
+    public Map<TableId, Parked> parkedTables() {
+        return Map.copyOf(parked);
+    }
+
+    /** The lowest held position among parked tables, or null. */
+    Position holdAt() {
+        Position low = null;
+        for (Parked p : parked.values()) if (low == null || low.isAfter(p.heldAt())) low = p.heldAt();
+        return low;
     }
 
     /** The Iceberg table a source table is written to. */

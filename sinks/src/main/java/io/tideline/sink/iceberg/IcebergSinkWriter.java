@@ -48,6 +48,10 @@ final class IcebergSinkWriter implements SinkWriter {
                     + " of " + writers + ": the table belongs to writer " + Math.floorMod(event.table().hashCode(), writers)
                     + ". Route changes with IcebergSink.writerFor.");
         }
+        if (sink.parked(event.table()) != null) {
+            skipped++;   // set aside until a restart after the fix replays it from the held position
+            return;
+        }
         if (event.key() == null && event.op() != Op.TRUNCATE) sink.markKeyless(event.table());
         TableWriter table = tables.get(event.table());
         if (table == null) {
@@ -65,8 +69,17 @@ final class IcebergSinkWriter implements SinkWriter {
     @Override
     public Position prepare(long epoch) {
         Position durable = null;
-        for (TableWriter table : tables.values()) {
-            CommittedPosition fence = table.hasPending() ? table.commit(epoch) : table.fence();
+        for (java.util.Iterator<TableWriter> it = tables.values().iterator(); it.hasNext(); ) {
+            TableWriter table = it.next();
+            CommittedPosition fence;
+            try {
+                fence = table.hasPending() ? table.commit(epoch) : table.fence();
+            } catch (IncompatibleSchemaChangeException | ValueConversionException e) {
+                // One table's change it cannot follow must not stop the others: park it, hold the slot where it stopped.
+                sink.park(table.source(), table.fence().position(), e.getMessage());
+                it.remove();
+                continue;
+            }
             durable = Position.max(durable, fence.position());
         }
         if (skipped > 0) {
@@ -74,6 +87,11 @@ final class IcebergSinkWriter implements SinkWriter {
             skipped = 0;
         }
         return durable;
+    }
+
+    @Override
+    public Position holdAt() {
+        return sink.holdAt();
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Evolution rules: a new source column is added (optional); a dropped source column is deleted from the
  * Iceberg schema so reads match PostgreSQL (old data files keep their bytes, Iceberg ignores them by field id);
  * int → long, float → double and decimal(p,s) → decimal(p',s) with p' ≥ p widen the column; a narrower source
- * type than the table's (e.g. bigint → int) keeps the wider column; anything else is incompatible and stops the
- * table. Primary-key columns are required identifier fields; every other column is optional.
+ * type than the table's (e.g. bigint → int) keeps the wider column; anything else is incompatible and parks the
+ * table (see IcebergSink#park). Primary-key columns are required identifier fields; every other column is optional.
  */
 final class TableSchemas {
 
@@ -81,8 +81,9 @@ final class TableSchemas {
                         && TypeUtil.isPromotionAllowed(desired, existing.type().asPrimitiveType()))) {
                     throw new IncompatibleSchemaChangeException(tableName, f.name(), "Cannot evolve Iceberg table "
                             + tableName + ": column '" + f.name() + "' changed from " + existing.type() + " to " + desired
-                            + ", which Iceberg cannot widen. The table is stopped; recreate the Iceberg table (or revert "
-                            + "the column type in PostgreSQL) and restart.");
+                            + ", which Iceberg cannot widen. The table is parked (the other tables go on, the slot is held"
+                            + " for it): revert the column type in PostgreSQL and restart, or drop the Iceberg table, run"
+                            + " `tideline snapshot --config FILE --table <schema.table>` and restart.");
                 }
             }
         }
@@ -91,7 +92,8 @@ final class TableSchemas {
             if (current.identifierFieldIds().contains(f.fieldId())) {
                 throw new IncompatibleSchemaChangeException(tableName, f.name(), "Cannot evolve Iceberg table "
                         + tableName + ": primary-key column '" + f.name() + "' was dropped in PostgreSQL. The table is "
-                        + "stopped; recreate the Iceberg table and restart.");
+                        + "parked (the other tables go on, the slot is held for it): drop the Iceberg table, run"
+                        + " `tideline snapshot --config FILE --table <schema.table>` and restart.");
             }
             update.deleteColumn(f.name());
             changed = true;

@@ -344,17 +344,25 @@ abstract class IcebergSinkContract {
     }
 
     @Test
-    void anIncompatibleColumnChangeStopsTheTableNamingTableAndColumn() throws Exception {
+    void anIncompatibleColumnChangeParksThatTableHoldsTheSlotAtItsLastCommitAndTheOthersGoOn() throws Exception {
         SourceTable v1 = new SourceTable(new TableId("public", "stops"), List.of(int32("id", false), text("code")), List.of("id"));
         SourceTable v2 = v1.altered(List.of(int32("id", false), int32("code", true)));
+        SourceTable other = new SourceTable(new TableId("public", "goes_on"), List.of(int32("id", false), text("code")), List.of("id"));
         IcebergSink sink = sink(WriteMode.UPSERT);
         SinkWriter w = sink.openWriter(0, 1);
-        feed(w, 1, List.of(v1.insert(p(10, 0), 1, "a")));
+        feed(w, 1, List.of(v1.insert(p(10, 0), 1, "a"), other.insert(p(11, 0), 1, "x")));
+        assertEquals(null, w.holdAt(), "nothing parked, nothing held");
         w.write(v2.insert(p(20, 0), 2, 7), 2);
-        IncompatibleSchemaChangeException e = assertThrows(IncompatibleSchemaChangeException.class, () -> w.prepare(2));
-        assertTrue(e.getMessage().contains(namespace + ".stops") && e.getMessage().contains("'code'"), e.getMessage());
-        assertThrows(IncompatibleSchemaChangeException.class, () -> w.write(v2.insert(p(30, 0), 3, 8), 3));
-        assertEquals(1, readAll(sink, v1).size(), "the rows committed before the change stay");
+        w.write(other.insert(p(21, 0), 2, "y"), 2);
+        w.prepare(2);   // does not fail: the other table commits
+        assertEquals(p(10, 0), w.holdAt(), "the slot is held at the parked table's last commit");
+        IcebergSink.Parked parked = sink.parkedTables().get(v1.id);
+        assertTrue(parked.reason().contains(namespace + ".stops") && parked.reason().contains("'code'"), parked.reason());
+        w.write(v2.insert(p(30, 0), 3, 8), 3);   // skipped while parked
+        w.write(other.insert(p(31, 0), 3, "z"), 3);
+        w.prepare(3);
+        assertEquals(1, readAll(sink, v1).size(), "the parked table keeps what it committed before the change");
+        assertEquals(3, readAll(sink, other).size(), "the other table goes on");
     }
 
     @Test
