@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Evolution rules: a new source column is added (optional); a dropped source column is deleted from the
  * Iceberg schema so reads match PostgreSQL (old data files keep their bytes, Iceberg ignores them by field id);
  * int → long, float → double and decimal(p,s) → decimal(p',s) with p' ≥ p widen the column; a narrower source
- * type than the table's (e.g. bigint → int) keeps the wider column; anything else is incompatible and parks the
- * table (see IcebergSink#park). Primary-key columns are required identifier fields; every other column is optional.
+ * type than the table's (e.g. bigint → int) keeps the wider column; a column gone while a new one of the same type
+ * appears is taken for a rename; that and anything else incompatible parks the table (see IcebergSink#park). Primary-key columns are required identifier fields; every other column is optional.
  */
 final class TableSchemas {
 
@@ -89,6 +89,7 @@ final class TableSchemas {
         }
         for (Types.NestedField f : current.columns()) {
             if (seen.contains(f.name()) || MetadataColumns.NAMES.contains(f.name())) continue;
+            refuseLikelyRename(tableName, f, current, row);
             if (current.identifierFieldIds().contains(f.fieldId())) {
                 throw new IncompatibleSchemaChangeException(tableName, f.name(), "Cannot evolve Iceberg table "
                         + tableName + ": primary-key column '" + f.name() + "' was dropped in PostgreSQL. The table is "
@@ -100,6 +101,24 @@ final class TableSchemas {
         }
         if (changed) update.commit();
         return changed;
+    }
+
+    /**
+     * A column gone and a new one of the same type in one change is how PostgreSQL's RENAME COLUMN reaches a sink
+     * (pgoutput carries names, not column numbers). Following it as a drop and an add would show null in the new
+     * column for every row not changed since, so the table is parked instead, with both ways forward.
+     */
+    private static void refuseLikelyRename(String tableName, Types.NestedField gone, Schema current, FieldType row) {
+        for (Field f : row.fields()) {
+            if (current.findField(f.name()) != null || !sameType(gone.type(), TypeMapping.icebergType(f.type()))) continue;
+            throw new IncompatibleSchemaChangeException(tableName, gone.name(), "Cannot evolve Iceberg table " + tableName
+                    + ": column '" + gone.name() + "' is gone and '" + f.name() + "' of the same type " + gone.type()
+                    + " appeared in one change, which is how a RENAME COLUMN arrives; as a drop and an add, '" + f.name()
+                    + "' would be null for every row not changed since. The table is parked (the other tables go on, the"
+                    + " slot is held for it). A rename: rename the Iceberg column too (Spark: ALTER TABLE " + tableName
+                    + " RENAME COLUMN " + gone.name() + " TO " + f.name() + "). A drop and an add: drop the Iceberg column"
+                    + " (ALTER TABLE " + tableName + " DROP COLUMN " + gone.name() + "). Then restart.");
+        }
     }
 
     private static boolean sameType(Type a, Type b) {

@@ -318,13 +318,14 @@ abstract class IcebergSinkContract {
     @Test
     void schemaChangesMidStreamKeepEveryRowWrittenAroundThem() throws Exception {
         SourceTable v1 = new SourceTable(new TableId("public", "items"),
-                List.of(int32("id", false), int32("qty", true), varchar("label", 10), text("gone")), List.of("id"));
+                List.of(int32("id", false), int32("qty", true), varchar("label", 10), int32("gone", true)), List.of("id"));
         SourceTable v2 = v1.altered(List.of(int32("id", false), int64("qty"), text("label"), text("extra")));
         IcebergSink sink = sink(WriteMode.UPSERT);
         SinkWriter w = sink.openWriter(0, 1);
-        feed(w, 1, List.of(v1.insert(p(10, 0), 1, 1, "a", "g1"), v1.insert(p(10, 1), 2, 2, "b", "g2")));
-        // one batch with rows before and after ALTER TABLE (drop gone, add extra, int → bigint, varchar → text)
-        feed(w, 2, List.of(v1.insert(p(20, 0), 3, 3, "c", "g3"),
+        feed(w, 1, List.of(v1.insert(p(10, 0), 1, 1, "a", 1), v1.insert(p(10, 1), 2, 2, "b", 2)));
+        // one batch with rows before and after ALTER TABLE (drop gone, add extra, int → bigint, varchar → text);
+        // gone and extra differ in type, or the change would be taken for a rename
+        feed(w, 2, List.of(v1.insert(p(20, 0), 3, 3, "c", 3),
                 v2.update(p(21, 0), 2, 5_000_000_000L, "b2", "x2"),
                 v2.insert(p(22, 0), 4, 4L, "d", "x4")));
         feed(w, 3, List.of(v2.insert(p(30, 0), 5, 5L, "e", null)));
@@ -340,6 +341,26 @@ abstract class IcebergSinkContract {
         assertEquals(5_000_000_000L, rows.get(2).getField("qty"));
         assertEquals("x2", rows.get(2).getField("extra"));
         assertNull(rows.get(1).getField("extra"));
+        assertEquals("c", rows.get(3).getField("label"));
+    }
+
+    @Test
+    void aColumnRenameParksTheTableInsteadOfNullingItAndARestartAfterTheIcebergRenameGoesOn() throws Exception {
+        SourceTable v1 = new SourceTable(new TableId("public", "renamed"), List.of(int32("id", false), text("code")), List.of("id"));
+        SourceTable v2 = v1.altered(List.of(int32("id", false), text("label")));
+        IcebergSink sink = sink(WriteMode.UPSERT);
+        SinkWriter w = sink.openWriter(0, 1);
+        feed(w, 1, List.of(v1.insert(p(10, 0), 1, "a"), v1.insert(p(11, 0), 2, "b")));
+        w.write(v2.insert(p(20, 0), 3, "c"), 2);
+        w.prepare(2);
+        String reason = sink.parkedTables().get(v1.id).reason();
+        assertTrue(reason.contains("'code' is gone and 'label'") && reason.contains("RENAME COLUMN code TO label"), reason);
+        assertEquals(p(11, 0), w.holdAt());
+        table(sink, v1).updateSchema().renameColumn("code", "label").commit();   // what the message asks for
+        SinkWriter restarted = sink(WriteMode.UPSERT).openWriter(0, 1);          // a restart replays from the hold
+        feed(restarted, 2, List.of(v2.insert(p(20, 0), 3, "c")));
+        Map<Object, Record> rows = byKey(readAll(sink, v1), "id");
+        assertEquals("a", rows.get(1).getField("label"), "rows written before the rename keep their value");
         assertEquals("c", rows.get(3).getField("label"));
     }
 
