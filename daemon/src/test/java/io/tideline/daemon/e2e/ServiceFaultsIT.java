@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13's faults around the daemon, each ended by {@code tideline verify} (which reads only the data): the Kafka
- * broker killed with SIGKILL and started again mid-epoch under load, and PostgreSQL restarted with
- * {@code -m immediate} while a snapshot reads a table under load. The daemon waits both out; both sinks end equal to
+ * broker killed with SIGKILL and started again mid-epoch under load, PostgreSQL restarted with {@code -m immediate}
+ * while a snapshot reads a table under load, and with {@code -m fast} mid-snapshot then {@code -m immediate}
+ * mid-stream. The daemon waits both out; both sinks end equal to
  * PostgreSQL.
  */
 class ServiceFaultsIT {
@@ -86,6 +87,33 @@ class ServiceFaultsIT {
                 Thread.sleep(3000);
                 E2e.await(() -> daemon.logContains("Snapshot of public.t finished"), daemon, Duration.ofSeconds(180), "the snapshot after the restart");
                 Thread.sleep(3000);
+                load.close();
+                verifyEqual(config);
+                assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
+            }
+        }
+    }
+
+    @Test
+    void postgresRestartedFastMidSnapshotAndImmediatelyMidStreamUnderLoadIsWaitedOutAndBothSinksEndEqual() throws Exception {
+        KafkaBroker kafka = KafkaBroker.shared();
+        try (PostgresCluster pg = PostgresCluster.startNew(); IcebergWarehouse warehouse = IcebergWarehouse.hadoop()) {
+            Assumptions.assumeFalse(pg.isExternal(), "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would restart");
+            String db = pg.createDatabase("pg_fault2");
+            pg.executeIn(db, "CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL, pad text)",
+                    "INSERT INTO t SELECT g, 0, repeat('p', 200) FROM generate_series(1, 100000) g");
+            Path config = config(pg, db, "pg_fault2", kafka, warehouse);
+            try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("pg2.log"));
+                 FaultLoad load = new FaultLoad(pg, db)) {
+                E2e.await(() -> daemon.logContains("Snapshot of public.t started"), daemon, Duration.ofSeconds(120), "the snapshot under way");
+                pg.restart(false);   // -m fast: sessions terminated, a checkpoint, while chunks are read
+                assertTrue(!daemon.logContains("Snapshot of public.t finished"), "the restart hit the snapshot mid-way");
+                E2e.await(() -> daemon.logContains("Snapshot of public.t finished"), daemon, Duration.ofSeconds(180), "the snapshot after the restart");
+                long before = load.done.get();
+                E2e.await(() -> load.done.get() > before + 200, daemon, Duration.ofSeconds(60), "the load streaming");
+                pg.restart(true);    // -m immediate: a crash of the server while changes stream
+                long after = load.done.get();
+                E2e.await(() -> load.done.get() > after + 200, daemon, Duration.ofSeconds(120), "the load after the crash");
                 load.close();
                 verifyEqual(config);
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
