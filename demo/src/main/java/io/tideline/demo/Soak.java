@@ -89,9 +89,11 @@ public final class Soak implements Callable<Integer> {
                 workload.close();
                 TidelineConfig cfg = TidelineConfig.load(config, Map.of("TIDELINE_DEMO_PG_PASSWORD", db.password()));
                 boolean equal = new Verification(cfg, Duration.ofMinutes(3), 5, new PrintWriter(console, true)).run();
-                String report = report(samples, workload.transactions(), equal);
+                String report = String.format("# Tideline soak, %s: %s minutes at %d tx/s%n%nReproduce: `bin/tideline soak"
+                        + " --minutes %s --rate %d` (2 cores here; the daemon with -Xmx768m).%n%n", LocalDate.now(),
+                        minutesText(), rate, minutesText(), rate) + report(samples, workload.transactions(), equal);
                 Files.writeString(out.resolve("soak.md"), report);
-                String m = minutes == Math.rint(minutes) ? Long.toString((long) minutes) : Double.toString(minutes);
+                String m = minutesText();
                 SoakChart.write(samples, String.format("Tideline soak, %s: %s min at %d tx/s (bin/tideline soak --minutes %s --rate %d)",
                         LocalDate.now(), m, rate, m, rate), out.resolve("soak.png"));
                 console.println(report);
@@ -103,6 +105,10 @@ public final class Soak implements Callable<Integer> {
                 workload.close();
             }
         }
+    }
+
+    private String minutesText() {
+        return minutes == Math.rint(minutes) ? Long.toString((long) minutes) : Double.toString(minutes);
     }
 
     /** The daemon's HTTP address, from the line it logs once it serves; bounded to two minutes. */
