@@ -33,6 +33,11 @@ public record ChangeEvent(TableId table, Op op, Row key, Row before, Row after, 
 
     /** Roughly how many bytes of heap the change holds (its row images and source block): see {@link Row#approxBytes()}. */
     public long approxBytes() {
+        return approxBytes(key, before, after, source);
+    }
+
+    /** The same estimate for a change's rows before it has a position (a change waiting for its commit). */
+    public static long approxBytes(Row key, Row before, Row after, Row source) {
         return 64 + bytes(key) + bytes(before) + bytes(after) + bytes(source);
     }
 

@@ -35,11 +35,7 @@ final class PendingChange {
     /** Heap held by the converted form (what the buffer keeps); a raw record is not counted. */
     long approxBytes() {
         if (converted == null) return 0;
-        return 64 + bytes(converted.key()) + bytes(converted.before()) + bytes(converted.after()) + bytes(converted.source());
-    }
-
-    private static long bytes(io.tideline.api.Row r) {
-        return r == null ? 0 : r.approxBytes();
+        return io.tideline.api.ChangeEvent.approxBytes(converted.key(), converted.before(), converted.after(), converted.source());
     }
 
     Unstamped unstamped(RecordConverter converter) {

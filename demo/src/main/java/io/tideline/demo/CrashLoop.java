@@ -110,10 +110,7 @@ public final class CrashLoop implements Callable<Integer> {
         }
     }
 
-    /** The daemon as its own OS process, on this JVM's class path (which holds the daemon and its libraries). */
     private Process startDaemon(Path config, int run) throws Exception {
-        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx768m",
-                "-cp", System.getProperty("java.class.path"), "io.tideline.daemon.Main", "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon-" + run + ".log").toFile()).start();
+        return DaemonChild.start(config, dir.resolve("daemon-" + run + ".log"));
     }
 }

@@ -67,9 +67,7 @@ public final class Soak implements Callable<Integer> {
             DemoWorkload workload = new DemoWorkload(db, rate, () -> false);
             workload.start();
             Path log = dir.resolve("daemon.log");
-            Process daemon = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx768m",
-                    "-cp", System.getProperty("java.class.path"), "io.tideline.daemon.Main", "run", "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process daemon = DaemonChild.start(config, log);
             try {
                 SoakSample.Probe probe = new SoakSample.Probe(daemon.pid(), httpBase(log, daemon));
                 console.printf("soak: %.0f minutes at %d tx/s, a sample every %d s (daemon pid %d, log %s)%n%s%n",

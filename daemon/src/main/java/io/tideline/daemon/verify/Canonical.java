@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
+import io.tideline.sink.iceberg.ValueConversion;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
@@ -76,12 +77,10 @@ final class Canonical {
      */
     private static final String INFINITY = "infinity";
     private static final String MINUS_INFINITY = "-infinity";
-    private static final LocalDateTime ICEBERG_MAX = LocalDateTime.ofEpochSecond(Long.MAX_VALUE / 1_000_000,
-            (int) (Long.MAX_VALUE % 1_000_000) * 1000, ZoneOffset.UTC);
-    private static final LocalDateTime ICEBERG_MIN = LocalDateTime.ofEpochSecond(Math.floorDiv(Long.MIN_VALUE, 1_000_000L),
-            (int) Math.floorMod(Long.MIN_VALUE, 1_000_000L) * 1000, ZoneOffset.UTC);
-    private static final long PG_INFINITY = 9223372036825200000L;
-    private static final long PG_MINUS_INFINITY = -9223372036832400000L;
+    private static final LocalDateTime ICEBERG_MAX = LocalDateTime.ofInstant(ValueConversion.MAX_TIMESTAMP, ZoneOffset.UTC);
+    private static final LocalDateTime ICEBERG_MIN = LocalDateTime.ofInstant(ValueConversion.MIN_TIMESTAMP, ZoneOffset.UTC);
+    private static final long PG_INFINITY = ValueConversion.PG_INFINITY;
+    private static final long PG_MINUS_INFINITY = ValueConversion.PG_MINUS_INFINITY;
 
     private static String infinity(Object v) {
         if (v instanceof OffsetDateTime t) {
@@ -94,8 +93,8 @@ final class Canonical {
             if (t.equals(LocalDateTime.MIN) || t.equals(ICEBERG_MIN)) return MINUS_INFINITY;
         }
         if (v instanceof LocalDate d) {
-            if (d.equals(LocalDate.MAX) || d.toEpochDay() == Integer.MAX_VALUE) return INFINITY;
-            if (d.equals(LocalDate.MIN) || d.toEpochDay() == Integer.MIN_VALUE) return MINUS_INFINITY;
+            if (d.equals(LocalDate.MAX) || d.equals(ValueConversion.MAX_DATE)) return INFINITY;
+            if (d.equals(LocalDate.MIN) || d.equals(ValueConversion.MIN_DATE)) return MINUS_INFINITY;
         }
         return null;
     }
@@ -136,8 +135,8 @@ final class Canonical {
             if (n == PG_MINUS_INFINITY || n == PG_MINUS_INFINITY / 1000) return MINUS_INFINITY;
         }
         if (v instanceof Integer n && name.equals("io.debezium.time.Date")) {
-            if (n == -2147472692) return INFINITY;
-            if (n == -2147472691) return MINUS_INFINITY;
+            if (n == ValueConversion.PG_INFINITY_DAYS) return INFINITY;
+            if (n == ValueConversion.PG_MINUS_INFINITY_DAYS) return MINUS_INFINITY;
         }
         switch (name) {
             case "io.debezium.data.VariableScaleDecimal": {

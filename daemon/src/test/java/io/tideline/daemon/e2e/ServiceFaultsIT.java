@@ -70,14 +70,20 @@ class ServiceFaultsIT {
         }
     }
 
+    /** A database of its own on {@code pg} (a private cluster these tests restart) with 100,000 rows in {@code t}. */
+    private static String bigTable(PostgresCluster pg, String name) {
+        Assumptions.assumeFalse(pg.isExternal(), "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would restart");
+        String db = pg.createDatabase(name);
+        pg.executeIn(db, "CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL, pad text)",
+                "INSERT INTO t SELECT g, 0, repeat('p', 200) FROM generate_series(1, 100000) g");
+        return db;
+    }
+
     @Test
     void postgresRestartedImmediatelyMidSnapshotUnderLoadIsWaitedOutAndBothSinksEndEqual() throws Exception {
         KafkaBroker kafka = KafkaBroker.shared();
         try (PostgresCluster pg = PostgresCluster.startNew(); IcebergWarehouse warehouse = IcebergWarehouse.hadoop()) {
-            Assumptions.assumeFalse(pg.isExternal(), "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would restart");
-            String db = pg.createDatabase("pg_fault");
-            pg.executeIn(db, "CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL, pad text)",
-                    "INSERT INTO t SELECT g, 0, repeat('p', 200) FROM generate_series(1, 100000) g");
+            String db = bigTable(pg, "pg_fault");
             Path config = config(pg, db, "pg_fault", kafka, warehouse);
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("pg.log"));
                  FaultLoad load = new FaultLoad(pg, db)) {
@@ -98,10 +104,7 @@ class ServiceFaultsIT {
     void postgresRestartedFastMidSnapshotAndImmediatelyMidStreamUnderLoadIsWaitedOutAndBothSinksEndEqual() throws Exception {
         KafkaBroker kafka = KafkaBroker.shared();
         try (PostgresCluster pg = PostgresCluster.startNew(); IcebergWarehouse warehouse = IcebergWarehouse.hadoop()) {
-            Assumptions.assumeFalse(pg.isExternal(), "skipped: TIDELINE_TEST_PG_URL points at an external server, which this test would restart");
-            String db = pg.createDatabase("pg_fault2");
-            pg.executeIn(db, "CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL, pad text)",
-                    "INSERT INTO t SELECT g, 0, repeat('p', 200) FROM generate_series(1, 100000) g");
+            String db = bigTable(pg, "pg_fault2");
             Path config = config(pg, db, "pg_fault2", kafka, warehouse);
             try (DaemonProcess daemon = DaemonProcess.start(config, null, dir.resolve("pg2.log"));
                  FaultLoad load = new FaultLoad(pg, db)) {

@@ -39,17 +39,17 @@ public final class ValueConversion {
      * Iceberg timestamp (a long of microseconds) holds, which sort where infinity does and which no finite
      * PostgreSQL timestamp of a realistic table reaches.
      */
-    static final Instant MAX_TIMESTAMP = Instant.EPOCH.plus(Long.MAX_VALUE, ChronoUnit.MICROS);
-    static final Instant MIN_TIMESTAMP = Instant.EPOCH.plus(Long.MIN_VALUE, ChronoUnit.MICROS);
+    public static final Instant MAX_TIMESTAMP = Instant.EPOCH.plus(Long.MAX_VALUE, ChronoUnit.MICROS);
+    public static final Instant MIN_TIMESTAMP = Instant.EPOCH.plus(Long.MIN_VALUE, ChronoUnit.MICROS);
 
     /** The JDBC driver's {@code PGStatement.DATE_POSITIVE_INFINITY} and {@code DATE_NEGATIVE_INFINITY} (micro and milli). */
-    static final long PG_INFINITY = 9223372036825200000L;
-    static final long PG_MINUS_INFINITY = -9223372036832400000L;
+    public static final long PG_INFINITY = 9223372036825200000L;
+    public static final long PG_MINUS_INFINITY = -9223372036832400000L;
 
-    static final long PG_INFINITY_DAYS = -2147472692L;
-    static final long PG_MINUS_INFINITY_DAYS = -2147472691L;
-    static final LocalDate MAX_DATE = LocalDate.ofEpochDay(Integer.MAX_VALUE);
-    static final LocalDate MIN_DATE = LocalDate.ofEpochDay(Integer.MIN_VALUE);
+    public static final long PG_INFINITY_DAYS = -2147472692L;
+    public static final long PG_MINUS_INFINITY_DAYS = -2147472691L;
+    public static final LocalDate MAX_DATE = LocalDate.ofEpochDay(Integer.MAX_VALUE);
+    public static final LocalDate MIN_DATE = LocalDate.ofEpochDay(Integer.MIN_VALUE);
 
     static final long END_OF_DAY_NANOS = 86_400_000_000_000L;
     static final LocalTime LAST_MICRO_OF_DAY = LocalTime.ofNanoOfDay(END_OF_DAY_NANOS - 1_000);
