@@ -103,5 +103,19 @@ final class DaemonProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) process.destroyForcibly();
+        keepLog();
+    }
+
+    /** With {@code -Dtideline.it.logs=DIR}, the log outlives the test's temporary directory, for post-mortems. */
+    private void keepLog() {
+        String keep = System.getProperty("tideline.it.logs");
+        if (keep == null || !Files.exists(log)) return;
+        try {
+            Path to = Path.of(keep);
+            Files.createDirectories(to);
+            Files.copy(log, to.resolve(System.currentTimeMillis() + "-" + log.getFileName()));
+        } catch (IOException e) {
+            System.err.println("could not keep " + log + ": " + e);
+        }
     }
 }
