@@ -22,6 +22,15 @@ public interface ChangeSource extends AutoCloseable {
      */
     void acknowledge(Position durable) throws Exception;
 
+    /**
+     * The runtime cut an epoch at {@code end}, the position of the last change (or progress) it was handed. Every
+     * later {@link #acknowledge} names such an end, or an older position when a sink holds back: so the source
+     * needs to remember one acknowledgement point per epoch, not one per transaction. Called on the thread that
+     * delivers changes, or on the runtime's timer while no change is being delivered.
+     */
+    default void epochCut(Position end) {
+    }
+
     /** Stops {@link #run}; safe to call from another thread. */
     @Override
     void close() throws Exception;

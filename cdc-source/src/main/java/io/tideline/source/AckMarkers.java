@@ -6,9 +6,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * What acknowledging may commit, in stream order: one marker per transaction or snapshot chunk handed on, each with
- * the Debezium record (END marker or chunk watermark) whose offset committing moves the slot. The stream thread
- * adds; the acknowledging thread takes.
+ * What acknowledging may commit, in stream order: the last change of a transaction or snapshot chunk handed on,
+ * each with the Debezium record (END marker or chunk watermark) whose offset committing moves the slot. The stream
+ * thread adds; the acknowledging thread takes.
+ *
+ * <p>One marker per epoch, not per transaction: an acknowledgement names an epoch's end, and an epoch ends at the
+ * last change handed on before its cut ({@link #cut}). So a marker no cut has reached yet is replaced by the next
+ * one (5 minutes at 5k transactions/s would otherwise hold 1.5M Debezium records until the epoch commits). An
+ * acknowledgement of a position between cuts (a sink holding back) takes the latest marker kept before it: it
+ * acknowledges less than it could, never more.
  *
  * @param <R> Debezium's record type
  */
@@ -22,9 +28,26 @@ final class AckMarkers<R> {
     }
 
     private final Deque<Marker<R>> markers = new ArrayDeque<>();
+    private Position cutAt = Position.ZERO;
 
     synchronized void add(Position position, R record) {
+        Marker<R> tail = markers.peekLast();
+        if (tail != null && tail.position().isAfter(cutAt)) {
+            // no epoch can end at the tail any more: the next cut comes at this marker or later
+            markers.pollLast();
+            if (record == null) record = tail.record();
+        }
         markers.addLast(new Marker<>(position, record));
+    }
+
+    /** An epoch ended at {@code end}: the marker there (added before or after this call) is kept. */
+    synchronized void cut(Position end) {
+        if (end.isAfter(cutAt)) cutAt = end;
+    }
+
+    /** Markers held; bounded by the epochs not yet acknowledged, plus one. */
+    synchronized int size() {
+        return markers.size();
     }
 
     /** Removes every marker at or before {@code durable}: the last one's position and the latest record among them. */

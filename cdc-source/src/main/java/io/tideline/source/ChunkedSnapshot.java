@@ -49,7 +49,7 @@ final class ChunkedSnapshot implements AutoCloseable {
      * Reads the state dir and the catalog, records which tables are captured and which need a snapshot, and sets
      * up the gate for a stream resuming after {@code floor}.
      */
-    static ChunkedSnapshot open(DebeziumChangeSource.Builder b, Properties engineProperties, String placeholder,
+    static ChunkedSnapshot open(DebeziumSourceBuilder b, Properties engineProperties, String placeholder,
                                 Position floor, boolean offsetsExist) {
         try {
             return openOrThrow(b, engineProperties, placeholder, floor, offsetsExist);
@@ -60,7 +60,7 @@ final class ChunkedSnapshot implements AutoCloseable {
         }
     }
 
-    private static ChunkedSnapshot openOrThrow(DebeziumChangeSource.Builder b, Properties engineProperties, String placeholder,
+    private static ChunkedSnapshot openOrThrow(DebeziumSourceBuilder b, Properties engineProperties, String placeholder,
                                                Position floor, boolean offsetsExist) throws SQLException {
         String url = jdbcUrl(b);
         Properties jdbc = jdbcProperties(b);
@@ -110,12 +110,12 @@ final class ChunkedSnapshot implements AutoCloseable {
     }
 
     /** The source database's JDBC URL. */
-    static String jdbcUrl(DebeziumChangeSource.Builder b) {
+    static String jdbcUrl(DebeziumSourceBuilder b) {
         return "jdbc:postgresql://" + b.hostname + ":" + b.port + "/" + b.database;
     }
 
     /** Login, TLS mode (the engine's {@code database.sslmode}) and timeouts for Tideline's own connections. */
-    static Properties jdbcProperties(DebeziumChangeSource.Builder b) {
+    static Properties jdbcProperties(DebeziumSourceBuilder b) {
         Properties jdbc = new Properties();
         jdbc.setProperty("user", b.user);
         if (b.password != null) jdbc.setProperty("password", b.password);
@@ -126,7 +126,7 @@ final class ChunkedSnapshot implements AutoCloseable {
         return jdbc;
     }
 
-    private static void reconcile(SnapshotState state, Connection c, DebeziumChangeSource.Builder b, boolean offsetsExist,
+    private static void reconcile(SnapshotState state, Connection c, DebeziumSourceBuilder b, boolean offsetsExist,
                                   Map<TableId, Boolean> keyed) throws SQLException {
         Set<TableId> wanted = new LinkedHashSet<>();
         if (b.tableIncludeList.isEmpty()) {

@@ -29,7 +29,7 @@ final class ClusterIdentity {
     }
 
     /** {@link #check} with connection failures reported like the source's other ones. */
-    static void verify(DebeziumChangeSource.Builder b) {
+    static void verify(DebeziumSourceBuilder b) {
         try {
             check(b, b.identity);
         } catch (SQLException | IOException e) {
@@ -39,7 +39,7 @@ final class ClusterIdentity {
         }
     }
 
-    static void check(DebeziumChangeSource.Builder b, SourceIdentity identity) throws SQLException, IOException {
+    static void check(DebeziumSourceBuilder b, SourceIdentity identity) throws SQLException, IOException {
         Properties p = ChunkedSnapshot.jdbcProperties(b);
         p.setProperty("replication", "database");
         p.setProperty("assumeMinServerVersion", "10");

@@ -54,7 +54,7 @@ final class EngineProperties {
         return p;
     }
 
-    static Properties build(DebeziumChangeSource.Builder b, Path offsetFile) {
+    static Properties build(DebeziumSourceBuilder b, Path offsetFile) {
         Map<String, String> p = defaults();
         p.put("name", b.name);
         p.put("topic.prefix", b.name);

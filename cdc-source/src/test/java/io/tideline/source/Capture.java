@@ -25,7 +25,11 @@ final class Capture implements AutoCloseable {
         this.source = source;
         this.thread = new Thread(() -> {
             try {
-                source.run(events::put);
+                source.run(e -> {
+                    events.put(e);
+                    // as a runtime whose every transaction is an epoch: any transaction end may be acknowledged
+                    if (e.lastInTransaction()) source.epochCut(e.position());
+                });
             } catch (Throwable t) {
                 failure.set(t);
             }

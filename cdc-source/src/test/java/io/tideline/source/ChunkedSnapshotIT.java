@@ -53,7 +53,7 @@ class ChunkedSnapshotIT {
         db = pg.createDatabase("chunks");
     }
 
-    private DebeziumChangeSource.Builder source(String slot, String... tables) {
+    private DebeziumSourceBuilder source(String slot, String... tables) {
         return DebeziumChangeSource.builder().hostname(pg.host()).port(pg.port()).user(pg.user())
                 .password(pg.password()).database(db).slotName(slot).publicationName(slot + "_pub")
                 .name(slot).tableIncludeList(List.of(tables)).stateDir(stateDir)

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DebeziumChangeSourceBuilderTest {
 
-    private DebeziumChangeSource.Builder base() {
+    private DebeziumSourceBuilder base() {
         return DebeziumChangeSource.builder().hostname("127.0.0.1").port(5433).user("u").password("secret")
                 .database("db").stateDir(Path.of("/tmp/tideline-state"));
     }

@@ -58,7 +58,7 @@ class DebeziumChangeSourceIT {
         db = pg.createDatabase("cdc");
     }
 
-    private DebeziumChangeSource.Builder source(String slot, String snapshotMode, String... tables) {
+    private DebeziumSourceBuilder source(String slot, String snapshotMode, String... tables) {
         return DebeziumChangeSource.builder().hostname(pg.host()).port(pg.port()).user(pg.user())
                 .password(pg.password()).database(db).slotName(slot).publicationName(slot + "_pub")
                 .name(slot).snapshotMode(snapshotMode).tableIncludeList(List.of(tables)).stateDir(stateDir);
@@ -425,7 +425,7 @@ class DebeziumChangeSourceIT {
             assertEquals("pub_theirs", rs.getString(1), "the other deployment's publication is left as it was");
         }
         // without a name of its own a deployment takes its slot's name, which nobody else uses
-        DebeziumChangeSource.Builder own = DebeziumChangeSource.builder().hostname(pg.host()).port(pg.port()).user(pg.user())
+        DebeziumSourceBuilder own = DebeziumChangeSource.builder().hostname(pg.host()).port(pg.port()).user(pg.user())
                 .password(pg.password()).database(db).slotName("s_pub_own").name("s_pub_own").snapshotMode("no_data")
                 .tableIncludeList(List.of("public.pub_mine")).stateDir(stateDir.resolve("own"));
         try (Capture ok = new Capture(own.build())) {

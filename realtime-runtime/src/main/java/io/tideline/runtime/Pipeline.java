@@ -65,7 +65,7 @@ final class Pipeline {
                             sinkProcessor(sinks[s], w), writerParkers[s][w], control));
                 }
             }
-            this.sourceStage = new SourceStage(toWriters, Routing.toWriters(sinks, p), control, firstEpoch,
+            this.sourceStage = new SourceStage(source, toWriters, Routing.toWriters(sinks, p), control, firstEpoch,
                     lastCommitted.get(), epochNanos, settings.metrics(), progress);
             return;
         }
@@ -85,7 +85,7 @@ final class Pipeline {
                 }
             }
         }
-        this.sourceStage = new SourceStage(sourceOut, Routing.byKey(p), control, firstEpoch, lastCommitted.get(),
+        this.sourceStage = new SourceStage(source, sourceOut, Routing.byKey(p), control, firstEpoch, lastCommitted.get(),
                 epochNanos, settings.metrics(), progress);
         StageWorker[] operators = new StageWorker[p];
         for (int o = 0; o < p; o++) {

@@ -26,6 +26,7 @@ final class SourceStage implements ChangeSource.ChangeHandler {
     private final Counter out;
     private final ReentrantLock lock = new ReentrantLock();
     private final SourceProgress progress;
+    private final ChangeSource source;
 
     // guarded by lock
     private long epoch;
@@ -33,8 +34,9 @@ final class SourceStage implements ChangeSource.ChangeHandler {
     private boolean betweenTransactions = true;
     private Position last;
 
-    SourceStage(Channel[] outputs, Routing routing, Control control, long firstEpoch, Position lastCommitted,
-                long epochNanos, RuntimeMetrics metrics, SourceProgress progress) {
+    SourceStage(ChangeSource source, Channel[] outputs, Routing routing, Control control, long firstEpoch,
+                Position lastCommitted, long epochNanos, RuntimeMetrics metrics, SourceProgress progress) {
+        this.source = source;
         this.outputs = outputs;
         this.routing = routing;
         this.targets = new int[routing.fanOut()];
@@ -135,5 +137,7 @@ final class SourceStage implements ChangeSource.ChangeHandler {
         }
         epoch++;
         epochStartNanos = now;
+        // under the lock, so the source learns of the cut before it is handed (and records) anything newer
+        if (last != null) source.epochCut(last);
     }
 }

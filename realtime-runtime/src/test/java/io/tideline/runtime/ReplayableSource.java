@@ -28,6 +28,7 @@ final class ReplayableSource implements ChangeSource {
     private volatile Position acked;
     private final AtomicLong generation = new AtomicLong();
     final List<Throwable> violations = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Position> cuts = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ReplayableSource(List<List<ChangeEvent>> transactions) {
         this.transactions = transactions;
@@ -64,9 +65,18 @@ final class ReplayableSource implements ChangeSource {
         if (acked != null && durable.compareTo(acked) < 0) {
             violations.add(new AssertionError("acknowledged " + durable + " after " + acked));
         }
+        if (!cuts.contains(durable)) {
+            // the real source keeps one acknowledgement point per epoch cut: any other position would ack less
+            violations.add(new AssertionError("acknowledged " + durable + ", which no epoch cut announced"));
+        }
         onAcknowledge.accept(durable);
         acknowledged.add(durable);
         acked = durable;
+    }
+
+    @Override
+    public void epochCut(Position end) {
+        cuts.add(end);
     }
 
     Position acked() {

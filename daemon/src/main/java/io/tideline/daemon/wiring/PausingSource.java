@@ -30,6 +30,11 @@ final class PausingSource implements ChangeSource {
     }
 
     @Override
+    public void epochCut(Position end) {
+        delegate.epochCut(end);
+    }
+
+    @Override
     public void close() throws Exception {
         delegate.close();
     }

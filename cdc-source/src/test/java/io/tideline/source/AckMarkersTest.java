@@ -1,0 +1,70 @@
+package io.tideline.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.tideline.api.Position;
+import org.junit.jupiter.api.Test;
+
+class AckMarkersTest {
+
+    @Test
+    void transactionsBetweenCutsKeepOneMarkerNotOnePerTransaction() {
+        AckMarkers<String> markers = new AckMarkers<>();
+        for (long lsn = 1; lsn <= 100_000; lsn++) markers.add(new Position(lsn, 0), "end@" + lsn);
+        assertEquals(1, markers.size(), "an epoch in progress holds one marker");
+        markers.cut(new Position(100_000, 0));
+        for (long lsn = 100_001; lsn <= 200_000; lsn++) markers.add(new Position(lsn, 0), "end@" + lsn);
+        assertEquals(2, markers.size(), "one marker per cut epoch, plus the open one");
+    }
+
+    @Test
+    void anAcknowledgedEpochEndCommitsExactlyTheRecordAtThatEnd() {
+        AckMarkers<String> markers = new AckMarkers<>();
+        markers.add(new Position(10, 2), "end@10");
+        markers.add(new Position(20, 0), "end@20");
+        markers.cut(new Position(20, 0));
+        markers.add(new Position(30, 1), "end@30");
+        markers.add(new Position(40, 0), "end@40");
+        AckMarkers.Marker<String> m = markers.takeUpTo(new Position(20, 0));
+        assertEquals(new Position(20, 0), m.position());
+        assertEquals("end@20", m.record());
+        assertNull(markers.takeUpTo(new Position(20, 0)), "nothing left at or before an acknowledged end");
+    }
+
+    @Test
+    void aCutThatComesBeforeItsMarkerIsRecordedStillKeepsIt() {
+        // the runtime's timer may cut right after the source handed the transaction's last change on, before the
+        // source recorded that transaction's marker
+        AckMarkers<String> markers = new AckMarkers<>();
+        markers.add(new Position(10, 0), "end@10");
+        markers.cut(new Position(20, 0));
+        markers.add(new Position(20, 0), "end@20");
+        markers.add(new Position(30, 0), "end@30");
+        assertEquals("end@20", markers.takeUpTo(new Position(20, 0)).record());
+    }
+
+    @Test
+    void aHeldBackAcknowledgementBetweenCutsTakesTheLastCutBeforeIt() {
+        AckMarkers<String> markers = new AckMarkers<>();
+        markers.add(new Position(10, 0), "end@10");
+        markers.cut(new Position(10, 0));
+        markers.add(new Position(20, 0), "end@20");
+        markers.add(new Position(30, 0), "end@30");
+        markers.cut(new Position(30, 0));
+        AckMarkers.Marker<String> m = markers.takeUpTo(new Position(25, 0));
+        assertEquals(new Position(10, 0), m.position(), "less than it could, never more");
+        assertEquals("end@30", markers.takeUpTo(new Position(30, 0)).record());
+    }
+
+    @Test
+    void aReplayedChunkWithoutARecordKeepsTheRecordBeforeIt() {
+        AckMarkers<String> markers = new AckMarkers<>();
+        markers.add(new Position(10, 0), "end@10");
+        markers.add(new Position(20, 5), null);
+        markers.cut(new Position(20, 5));
+        AckMarkers.Marker<String> m = markers.takeUpTo(new Position(20, 5));
+        assertEquals(new Position(20, 5), m.position());
+        assertEquals("end@10", m.record(), "the latest Debezium record at or before the position");
+    }
+}
