@@ -55,15 +55,27 @@ public final class KafkaBroker implements AutoCloseable {
     private final boolean isShared;
     /** The directory outlives the broker (openIn): close() stops the broker and keeps its log dir. */
     private final boolean keepsFiles;
+    /** Null for the usual single node; for a node joining another one's cluster: that node. */
+    private final KafkaBroker joins;
+    private final int nodeId;
+    private final int advertisedPort;
     private volatile Process process;
     private volatile boolean closed;
 
     private KafkaBroker(Path dir, int port, int controllerPort, boolean isShared, boolean keepsFiles) {
+        this(dir, port, controllerPort, isShared, keepsFiles, null, 1, port);
+    }
+
+    private KafkaBroker(Path dir, int port, int controllerPort, boolean isShared, boolean keepsFiles, KafkaBroker joins,
+                        int nodeId, int advertisedPort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.isShared = isShared;
         this.keepsFiles = keepsFiles;
+        this.joins = joins;
+        this.nodeId = nodeId;
+        this.advertisedPort = advertisedPort;
     }
 
     /**
@@ -107,7 +119,21 @@ public final class KafkaBroker implements AutoCloseable {
         return create(false);
     }
 
-    private static KafkaBroker create(boolean isShared) {
+    /**
+     * A second, broker-only node (id 2) in {@code first}'s cluster (a private one, from {@link #startNew()}), listening
+     * on {@code port} and advertised to clients at {@code advertisedPort}: e.g. a {@link TcpProxy} in front of it,
+     * so a test can cut the traffic of the partitions it leads while the first node's partitions flow. Close it
+     * before {@code first}.
+     */
+    public static KafkaBroker startJoining(KafkaBroker first, int port, int advertisedPort) {
+        if (first.joins != null || first.isShared) {
+            throw new IllegalArgumentException("Cannot join " + first + ": join a private first node from startNew().");
+        }
+        Path dir = tempDir();
+        return launch(new KafkaBroker(dir, port, first.controllerPort, false, false, first, 2, advertisedPort), true);
+    }
+
+    private static Path tempDir() {
         sweepOrphans();
         Path dir;
         try {
@@ -117,7 +143,11 @@ public final class KafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot create a Kafka log directory: " + e.getMessage()
                     + ". Check free space and permissions of java.io.tmpdir.", e);
         }
-        return launch(new KafkaBroker(dir, FreePorts.next(), FreePorts.next(), isShared, false), true);
+        return dir;
+    }
+
+    private static KafkaBroker create(boolean isShared) {
+        return launch(new KafkaBroker(tempDir(), FreePorts.next(), FreePorts.next(), isShared, false), true);
     }
 
     /** {@code 127.0.0.1:PORT}. */
@@ -234,11 +264,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     private void writeProperties() {
         Properties props = new Properties();
-        props.setProperty("process.roles", "broker,controller");
-        props.setProperty("node.id", "1");
+        props.setProperty("process.roles", joins == null ? "broker,controller" : "broker");
+        props.setProperty("node.id", Integer.toString(nodeId));
         props.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port
+                + (joins == null ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
+        props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + advertisedPort);
         props.setProperty("controller.listener.names", "CONTROLLER");
         props.setProperty("inter.broker.listener.name", "PLAINTEXT");
         props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -269,8 +300,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void format() {
+        String clusterId = joins == null ? Uuid.randomUuid().toString() : joins.clusterId();
         Process formatter = JavaChild.start(dir, dir.resolve("format.log"), JVM_OPTIONS, "kafka.tools.StorageTool",
-                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", dir.resolve("server.properties").toString()));
+                List.of("format", "-t", clusterId, "-c", dir.resolve("server.properties").toString()));
         if (!awaitExit(formatter, 60)) {
             formatter.destroyForcibly();
             throw new IllegalStateException("Cannot format the Kafka log dir " + dir.resolve("logs")
@@ -282,10 +314,22 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    private String clusterId() {
+        Path meta = dir.resolve("logs").resolve("meta.properties");
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(meta)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the cluster id from " + meta + ": " + e.getMessage() + ".", e);
+        }
+        return p.getProperty("cluster.id");
+    }
+
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception last = null;
-        try (Admin admin = admin()) {
+        // a joining node is ready once the cluster lists it (its advertised address may be a proxy)
+        try (Admin admin = joins == null ? admin() : joins.admin()) {
             while (System.nanoTime() < deadline) {
                 Process p = process;
                 if (p == null || !p.isAlive()) {
@@ -295,8 +339,8 @@ public final class KafkaBroker implements AutoCloseable {
                 }
                 try {
                     // a per-call timeout, so unanswered calls do not pile up in the admin client while we poll
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes()
-                            .get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes()
+                            .get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId)) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {
@@ -361,6 +405,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "KafkaBroker[" + bootstrapServers() + (isShared ? ", shared" : "") + "]";
+        return "KafkaBroker[" + bootstrapServers() + (isShared ? ", shared" : "") + (joins != null ? ", node " + nodeId : "") + "]";
     }
 }

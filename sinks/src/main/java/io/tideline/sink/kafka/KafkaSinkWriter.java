@@ -220,6 +220,8 @@ final class KafkaSinkWriter implements SinkWriter {
         return (metadata, exception) -> {
             if (exception != null) {
                 if (failure.compareAndSet(null, exception)) {
+                    LOG.warn("Kafka writer {}: a send failed ({}); its producer closes at once so no later batch gets in"
+                            + " behind the lost one. The epoch fails and is replayed.", index, exception.toString());
                     // From the producer's I/O thread this closes at once: batches not yet sent are dropped, so fewer
                     // later changes of the partition get in behind the lost one (the replay's check finds any that did).
                     sending.close(Duration.ZERO);
