@@ -75,6 +75,12 @@ final class ChunkReader implements AutoCloseable {
                 }
                 handed = true;
                 return rows.rows().size();
+            } catch (Exception e) {
+                if (w.rows != null && !gate.abandon(w)) {
+                    handed = true; // the watermark got out and the stream took the chunk: reading it again would double it
+                    return w.rows.rows().size();
+                }
+                throw e;
             } finally {
                 if (!handed) {
                     gate.abandon(w);

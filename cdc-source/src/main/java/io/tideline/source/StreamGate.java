@@ -52,6 +52,8 @@ final class StreamGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamGate.class);
     private static final int RING = 1 << 16;
+    /** The stream waits up to 30 s for a claimed base's snapshot; its decision then follows at once. */
+    private static final long DECISION_TIMEOUT_MS = 60_000;
 
     /** Chunk rows ready to hand on at {@code lsn}; {@code marker} is Debezium's record of the watermark, if any. */
     record Emission(Chunk chunk, long lsn, List<Unstamped> rows, Object marker) {
@@ -127,8 +129,16 @@ final class StreamGate {
         /** Null once accepted; otherwise why the base must be taken again. */
         String await(long timeoutMs) throws InterruptedException {
             if (!decided.await(timeoutMs, TimeUnit.MILLISECONDS)) {
-                baseRequests.remove(key);
-                return "the stream did not reach the base watermark within " + timeoutMs + " ms";
+                // Withdraw only if the stream has not claimed the request yet: once it reached the watermark it
+                // decides, and a second base taken meanwhile would hand the rows committed between the two bases
+                // to both the stream (invisible to the first) and the chunks (visible to the second).
+                if (baseRequests.remove(key, this)) {
+                    return "the stream did not reach the base watermark within " + timeoutMs + " ms";
+                }
+                if (!decided.await(DECISION_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("Cannot take the base of " + table + ": the stream reached its"
+                            + " watermark but did not decide on it within " + DECISION_TIMEOUT_MS + " ms.");
+                }
             }
             return refusal;
         }
@@ -409,13 +419,16 @@ final class StreamGate {
         return w;
     }
 
-    /** Gives up a window whose read failed. */
-    void abandon(Window w) {
-        if (windows.remove(w.key) != null) {
-            TableGate g = tables.get(w.chunk.table());
-            if (g != null) g.windows.remove(w);
-            inFlight.release();
-        }
+    /**
+     * Gives up a window whose read failed; false when the stream already reached its watermark and took the chunk
+     * (the watermark got out before the failure), which then must not be read again.
+     */
+    boolean abandon(Window w) {
+        if (windows.remove(w.key) == null) return false;
+        TableGate g = tables.get(w.chunk.table());
+        if (g != null) g.windows.remove(w);
+        inFlight.release();
+        return true;
     }
 
     /** Null, or the id of a transaction streamed before the window opened that the read snapshot did not see. */
