@@ -13,16 +13,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one target port, for tests that need a link to fail while others work.
- * {@link #stall()} stops moving bytes in both directions (senders fill their socket buffers and then block, as
- * behind a dead link); {@link #resume()} resets every connection that was open during the stall (the link lost
- * them, including what was still in flight) and lets new connections through.
+ * {@link #stall()} turns it into a black hole: bytes either way are taken and dropped, so senders believe they went
+ * out and wait for answers that never come, as behind a dead link; {@link #resume()} resets every connection that
+ * carried traffic during the stall (the link lost them) and lets new connections through.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
-    private final Object gate = new Object();
     private final AtomicLong forwarded = new AtomicLong();
     private volatile boolean stalled;
     private volatile boolean closed;
@@ -58,12 +57,9 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /** Ends the stall: connections that lived through it are reset, new ones flow. */
-    public void resume() {
-        synchronized (gate) {
-            for (Link l : links) if (l.sawStall) l.close();
-            stalled = false;
-            gate.notifyAll();
-        }
+    public synchronized void resume() {
+        stalled = false;
+        for (Link l : links) if (l.sawStall) l.close();
     }
 
     @Override
@@ -75,9 +71,6 @@ public final class TcpProxy implements AutoCloseable {
             // closing anyway
         }
         links.forEach(Link::close);
-        synchronized (gate) {
-            gate.notifyAll();
-        }
     }
 
     private void accept() {
@@ -121,15 +114,18 @@ public final class TcpProxy implements AutoCloseable {
                 byte[] buf = new byte[64 * 1024];
                 try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                     while (true) {
-                        awaitFlow();
                         int n = in.read(buf);
                         if (n < 0) break;
-                        if (!awaitFlow()) break; // read before the stall, reset with the link
+                        if (stalled) {
+                            sawStall = true; // swallowed: the sender's kernel thinks it went out
+                            continue;
+                        }
+                        if (sawStall) break; // the link came back: this connection did not survive it
                         out.write(buf, 0, n);
                         out.flush();
                         forwarded.addAndGet(n);
                     }
-                } catch (IOException | InterruptedException ignored) {
+                } catch (IOException ignored) {
                     // the link is gone
                 } finally {
                     close();
@@ -137,17 +133,6 @@ public final class TcpProxy implements AutoCloseable {
             }, "tcp-proxy-" + direction + "-" + from.getPort());
             t.setDaemon(true);
             t.start();
-        }
-
-        /** Blocks while stalled; false when this link was reset by the stall meanwhile. */
-        private boolean awaitFlow() throws InterruptedException {
-            synchronized (gate) {
-                while (stalled && !closed) {
-                    sawStall = true;
-                    gate.wait();
-                }
-            }
-            return !client.isClosed();
         }
 
         void close() {
