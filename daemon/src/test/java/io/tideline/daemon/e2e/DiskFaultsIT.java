@@ -55,7 +55,7 @@ class DiskFaultsIT {
                 }
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'ro_warehouse' AND NOT active");
+            E2e.dropSlot(pg, db, "ro_warehouse");
         }
     }
 
@@ -84,7 +84,7 @@ class DiskFaultsIT {
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'full_state' AND NOT active");
+            E2e.dropSlot(pg, db, "full_state");
         }
     }
 

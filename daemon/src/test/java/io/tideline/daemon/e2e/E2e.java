@@ -61,6 +61,12 @@ final class E2e {
     }
 
     /** Source settings for {@code db} on {@code pg}, a state dir, the Kafka sink on {@code kafka}, a free HTTP port. */
+    /** Drops a test's replication slot unless a process still holds it, so the shared cluster does not keep its WAL. */
+    static void dropSlot(PostgresCluster pg, String db, String slot) {
+        pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot
+                + "' AND NOT active");
+    }
+
     static List<String> config(PostgresCluster pg, String db, String slot, Path state, KafkaBroker kafka, String topicPrefix) {
         return new ArrayList<>(List.of(
                 "tideline.source.database.hostname=" + pg.host(),

@@ -64,7 +64,7 @@ class IdleSlotIT {
             assertEquals(0, text.exitCode(), text.output());
             assertTrue(text.output().contains("last epoch") && text.output().contains("idle.public.captured"), text.output());
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND NOT active");
+            E2e.dropSlot(pg, db, SLOT);
         }
     }
 

@@ -48,7 +48,7 @@ class KafkaExactlyOnceCrashIT {
 
     @AfterAll
     static void dropSlot() {
-        pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND NOT active");
+        E2e.dropSlot(pg, db, SLOT);
     }
 
     @Test

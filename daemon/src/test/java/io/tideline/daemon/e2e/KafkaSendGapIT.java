@@ -82,7 +82,7 @@ class KafkaSendGapIT {
             assertEquals(held, ids(kafka), "nothing was written past the hole on restart");
             assertTrue(confirmedAtOrBefore(pg, db, beforeBig), "the slot is not acknowledged past the refused row");
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'gap' AND NOT active");
+            E2e.dropSlot(pg, db, "gap");
         }
     }
 

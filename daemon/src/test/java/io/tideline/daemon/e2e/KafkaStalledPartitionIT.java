@@ -102,7 +102,7 @@ class KafkaStalledPartitionIT {
             }
             checkEveryChangeOnceInOrder(pg, db, first);
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'stall' AND NOT active");
+            E2e.dropSlot(pg, db, "stall");
         }
     }
 

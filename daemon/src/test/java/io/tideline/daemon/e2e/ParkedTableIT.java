@@ -69,7 +69,7 @@ class ParkedTableIT {
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'parked' AND NOT active");
+            E2e.dropSlot(pg, db, "parked");
         }
     }
 

@@ -68,7 +68,7 @@ class PostgresOutageIT {
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), "graceful stop exits 0:\n" + daemon.tail());
             } finally {
                 if (!pg.isRunning()) pg.start();
-                pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'outage' AND NOT active");
+                E2e.dropSlot(pg, db, "outage");
             }
         }
     }

@@ -128,7 +128,7 @@ class PostgresToIcebergIT {
             pipeline.stop();
             runner.join(60_000);
             assertTrue(!runner.isAlive(), "the pipeline's run() did not return within 60 s of stop()");
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND NOT active");
+            E2e.dropSlot(pg, db, slot);
         }
         assertTrue(failure.get() == null, "pipeline failed: " + failure.get());
     }

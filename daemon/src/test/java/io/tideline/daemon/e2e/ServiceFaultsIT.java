@@ -66,7 +66,7 @@ class ServiceFaultsIT {
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'broker_fault' AND NOT active");
+            E2e.dropSlot(pg, db, "broker_fault");
         }
     }
 

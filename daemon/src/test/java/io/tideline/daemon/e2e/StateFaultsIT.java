@@ -62,7 +62,7 @@ class StateFaultsIT {
                 assertTrue(daemon.logContains("Restore it from a backup, or delete it"), daemon.tail());
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'fault_ledger' AND NOT active");
+            E2e.dropSlot(pg, db, "fault_ledger");
         }
     }
 
@@ -92,7 +92,7 @@ class StateFaultsIT {
                     Duration.ofSeconds(90), "the row written while the slot was gone, read by the new snapshot");
             assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'fault_slot' AND NOT active");
+            E2e.dropSlot(pg, db, "fault_slot");
         }
     }
 }

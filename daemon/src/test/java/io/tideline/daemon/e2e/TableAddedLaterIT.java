@@ -55,7 +55,7 @@ class TableAddedLaterIT {
                     .map(r -> (String) r.getField("v")).findFirst().orElse(null);
             assertEquals("changed", changed, "the added table's rows as they are now");
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'added' AND NOT active");
+            E2e.dropSlot(pg, db, "added");
         }
     }
 

@@ -75,7 +75,7 @@ class TruncateIT {
                 assertTrue(ops.subList(t + 1, ops.size()).stream().allMatch(o -> o.equals("c:100")), "after it only the new row: " + ops);
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'trunc' AND NOT active");
+            E2e.dropSlot(pg, db, "trunc");
         }
     }
 

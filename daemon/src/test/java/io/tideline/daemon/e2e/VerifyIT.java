@@ -88,7 +88,7 @@ class VerifyIT {
                 assertEquals(0, daemon.terminate(Duration.ofSeconds(60)), daemon.tail());
             }
         } finally {
-            pg.executeIn(db, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'verify' AND NOT active");
+            E2e.dropSlot(pg, db, "verify");
         }
     }
 
