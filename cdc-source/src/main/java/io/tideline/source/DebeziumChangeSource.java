@@ -209,6 +209,8 @@ public final class DebeziumChangeSource implements ChangeSource {
         private volatile Throwable failure;
         private volatile String failureMessage;
         private volatile RuntimeException handlerFailure;
+        /** Between a transaction's BEGIN and its END (stream thread only). */
+        private boolean inTransaction;
         private final ChunkedSnapshot snapshot;
         private final StreamGate gate;
 
@@ -303,6 +305,13 @@ public final class DebeziumChangeSource implements ChangeSource {
             SourceRecord record = event.record();
             RecordConverter.Kind kind = converter.classify(record);
             if (kind instanceof RecordConverter.Change) {
+                if (!inTransaction) {
+                    // Positions count a transaction's changes from its BEGIN: stamping part of one would shift them
+                    // against the positions the sinks already hold, and the missing part would be lost unseen.
+                    throw new IllegalStateException("Cannot stamp a change of " + converter.table(record) + ": Debezium"
+                            + " delivered it without its transaction's BEGIN, so the transaction would arrive"
+                            + " incomplete. The capture restarts from the last acknowledged position.");
+                }
                 if (gate.gating()) {
                     io.tideline.api.TableId table = converter.table(record);
                     if (!gate.admits(table)) {
@@ -322,7 +331,9 @@ public final class DebeziumChangeSource implements ChangeSource {
                     stamper.discardOpenTransaction();
                 }
                 gate.begin(begin.xid());
+                inTransaction = true;
             } else if (kind instanceof RecordConverter.TransactionEnd end) {
+                inTransaction = false;
                 emit(gate.dueBefore(end.commitLsn()), null);
                 Position p = stamper.commit(end.commitLsn());
                 gate.committed(end.commitLsn());

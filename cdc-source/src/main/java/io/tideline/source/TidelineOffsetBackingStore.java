@@ -37,6 +37,9 @@ public class TidelineOffsetBackingStore extends MemoryOffsetBackingStore {
     public static final String FILE_PROPERTY = "offset.storage.file.filename";
 
     private static final int MAGIC = 0x544C4F31; // "TLO1"
+    /** Debezium's {@code PostgresOffsetContext.LAST_COMPLETELY_PROCESSED_LSN_KEY}. */
+    static final String LAST_PROCESSED_KEY = "lsn_proc";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Map<Path, AtomicLong> SAVES = new ConcurrentHashMap<>();
 
     private Path file;
@@ -56,7 +59,8 @@ public class TidelineOffsetBackingStore extends MemoryOffsetBackingStore {
     public synchronized void start() {
         super.start();
         try {
-            data = new HashMap<>(read(file));
+            data = new HashMap<>();
+            read(file).forEach((k, v) -> data.put(k, withoutResumeSearch(v)));
         } catch (IOException e) {
             throw new ConnectException("Cannot read source offsets from " + file + ": " + e.getMessage()
                     + ". Restore the file or remove it to start from the replication slot.", e);
@@ -78,6 +82,28 @@ public class TidelineOffsetBackingStore extends MemoryOffsetBackingStore {
     public Set<Map<String, Object>> connectorPartitions(String connectorName) {
         // Only Kafka Connect's REST API lists partitions; the embedded engine never asks.
         return Set.of();
+    }
+
+    /**
+     * The offset without {@value #LAST_PROCESSED_KEY}, which is what turns on Debezium's WAL resume search. That
+     * search takes the message after the one at the stored LSN as where to resume and filters everything before it,
+     * but pgoutput sends a transaction whole at its commit, with the LSNs its changes had in the WAL: a transaction
+     * still open when the acknowledged one committed (its first changes lie before that commit) lost its start, BEGIN
+     * included, whenever one of its changes directly followed that commit record. Without the key Debezium streams
+     * everything PostgreSQL sends from the stored LSN, and Tideline drops what it already acknowledged by position.
+     */
+    static ByteBuffer withoutResumeSearch(ByteBuffer value) {
+        if (value == null) return null;
+        byte[] bytes = new byte[value.remaining()];
+        value.duplicate().get(bytes);
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(bytes);
+            if (!(node instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || !o.has(LAST_PROCESSED_KEY)) return value;
+            o.remove(LAST_PROCESSED_KEY);
+            return ByteBuffer.wrap(JSON.writeValueAsBytes(o));
+        } catch (IOException e) {
+            return value; // not JSON: not an offset this applies to
+        }
     }
 
     /** How many saves of {@code file} succeeded in this JVM: lets the source check an acknowledgement landed. */

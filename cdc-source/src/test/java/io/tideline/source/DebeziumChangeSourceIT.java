@@ -378,6 +378,42 @@ class DebeziumChangeSourceIT {
     }
 
     @Test
+    void aTransactionOpenAcrossTheAcknowledgedCommitArrivesWholeAfterARestart() throws Exception {
+        // pgoutput sends a transaction whole at its commit, with the WAL positions its changes had. Debezium's resume
+        // search took "the message after the stored LSN" as where to resume: when a change of a transaction still open
+        // directly followed the acknowledged commit record, everything of that transaction before it, BEGIN included,
+        // was filtered after a restart and its first rows were lost without a trace.
+        sql("CREATE TABLE open_tx (id int PRIMARY KEY)");
+        try (Connection open = connect(); Statement o = open.createStatement()) {
+            open.setAutoCommit(false);
+            try (Capture c = new Capture(source("s_open", "no_data", "public.open_tx").heartbeatInterval(Duration.ZERO).build())) {
+                awaitSlotActive("s_open");
+                o.execute("INSERT INTO open_tx VALUES (1)");   // the open transaction starts,
+                sql("INSERT INTO open_tx VALUES (100)");        // another one commits,
+                o.execute("INSERT INTO open_tx VALUES (2)");   // and the open one's next change follows that commit record
+                ChangeEvent committed = c.take(1, WAIT).get(0);
+                assertEquals(100, committed.after().get("id"));
+                c.source.acknowledge(committed.position());
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (slotConfirmedFlush("s_open") != committed.position().commitLsn() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(committed.position().commitLsn(), slotConfirmedFlush("s_open"), "acknowledged");
+            }
+            o.execute("INSERT INTO open_tx VALUES (3)");
+            open.commit();
+        }
+        try (Capture c = new Capture(source("s_open", "no_data", "public.open_tx").heartbeatInterval(Duration.ZERO).build())) {
+            List<ChangeEvent> whole = c.take(3, WAIT);
+            assertEquals(List.of(1, 2, 3), whole.stream().map(e -> e.after().get("id")).toList(), "the whole transaction, in order");
+            assertEquals(List.of(0L, 1L, 2L), whole.stream().map(e -> e.position().index()).toList(), "stamped from its start");
+            assertTrue(whole.get(2).lastInTransaction());
+            c.assertNothingMore(Duration.ofMillis(500));
+        }
+        dropSlot("s_open");
+    }
+
+    @Test
     void aBlockedHandlerHoldsTheSourceBackAndCloseStillStopsIt() throws Exception {
         sql("CREATE TABLE blocked (id int PRIMARY KEY)");
         DebeziumChangeSource src = source("s_block", "no_data", "public.blocked").build();
