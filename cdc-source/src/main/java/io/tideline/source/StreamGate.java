@@ -52,8 +52,10 @@ final class StreamGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamGate.class);
     private static final int RING = 1 << 16;
-    /** The stream waits up to 30 s for a claimed base's snapshot; its decision then follows at once. */
-    private static final long DECISION_TIMEOUT_MS = 60_000;
+    /** How long the stream waits, at a base watermark, for the snapshot thread to hand over its MVCC snapshot. */
+    private static final long SNAPSHOT_HANDOVER_MS = 30_000;
+    /** A snapshot thread whose base the stream claimed waits this long for the decision, which follows the handover. */
+    private static final long DECISION_TIMEOUT_MS = 2 * SNAPSHOT_HANDOVER_MS;
 
     /** Chunk rows ready to hand on at {@code lsn}; {@code marker} is Debezium's record of the watermark, if any. */
     record Emission(Chunk chunk, long lsn, List<Unstamped> rows, Object marker) {
@@ -365,8 +367,8 @@ final class StreamGate {
     }
 
     private void decideBase(BaseRequest req, long lsn) throws InterruptedException {
-        if (!req.taken.await(30, TimeUnit.SECONDS)) {
-            req.decide("the base snapshot was not taken within 30 s of its watermark");
+        if (!req.taken.await(SNAPSHOT_HANDOVER_MS, TimeUnit.MILLISECONDS)) {
+            req.decide("the base snapshot was not taken within " + SNAPSHOT_HANDOVER_MS / 1000 + " s of its watermark");
             return;
         }
         String raced = raced(req.snapshot, 0);

@@ -87,6 +87,15 @@ class DebeziumChangeSourceIT {
         }
     }
 
+    /** Waits up to {@code timeout} for the slot's confirmed_flush_lsn to be {@code lsn}, then asserts it is. */
+    private static void awaitSlotConfirmedAt(String slot, long lsn, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (slotConfirmedFlush(slot) != lsn && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(lsn, slotConfirmedFlush(slot), what);
+    }
+
     private static Long slotConfirmedFlush(String slot) throws SQLException {
         try (Connection c = connect();
              PreparedStatement ps = c.prepareStatement(
@@ -354,11 +363,7 @@ class DebeziumChangeSourceIT {
 
             Position ack = first.get(2).position(); // the end of the two-row transaction
             c.source.acknowledge(ack);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (slotConfirmedFlush("s_ack") != ack.commitLsn() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(ack.commitLsn(), slotConfirmedFlush("s_ack"), "the slot reaches the acknowledged commit LSN");
+            awaitSlotConfirmedAt("s_ack", ack.commitLsn(), Duration.ofSeconds(5), "the slot reaches the acknowledged commit LSN");
             assertEquals(ack.commitLsn(), storedCommitLsn(), "the stored offset holds the acknowledged commit LSN");
             assertEquals(ack, c.source.lastAcknowledged());
             Thread.sleep(500);
@@ -394,11 +399,7 @@ class DebeziumChangeSourceIT {
                 ChangeEvent committed = c.take(1, WAIT).get(0);
                 assertEquals(100, committed.after().get("id"));
                 c.source.acknowledge(committed.position());
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (slotConfirmedFlush("s_open") != committed.position().commitLsn() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertEquals(committed.position().commitLsn(), slotConfirmedFlush("s_open"), "acknowledged");
+                awaitSlotConfirmedAt("s_open", committed.position().commitLsn(), Duration.ofSeconds(10), "acknowledged");
             }
             o.execute("INSERT INTO open_tx VALUES (3)");
             open.commit();

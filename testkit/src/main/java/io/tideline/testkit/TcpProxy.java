@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one target port, for tests that need a link to fail while others work.
@@ -22,7 +21,6 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
-    private final AtomicLong forwarded = new AtomicLong();
     private volatile boolean stalled;
     private volatile boolean closed;
 
@@ -45,11 +43,6 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
-    }
-
-    /** Bytes moved so far, both directions. */
-    public long forwarded() {
-        return forwarded.get();
     }
 
     public void stall() {
@@ -123,7 +116,6 @@ public final class TcpProxy implements AutoCloseable {
                         if (sawStall) break; // the link came back: this connection did not survive it
                         out.write(buf, 0, n);
                         out.flush();
-                        forwarded.addAndGet(n);
                     }
                 } catch (IOException ignored) {
                     // the link is gone
