@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -88,7 +89,7 @@ public final class SnapshotBench {
     private static void run(String[] args) throws Exception {
         int rows = 2_000_000;
         int loadRate = 200;
-        String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load";
+        String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load,kafka-write";
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> passOn = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -123,6 +124,7 @@ public final class SnapshotBench {
                     case "tideline-kafka" -> bench.tidelineKafka("tideline-kafka", false);
                     case "tideline-iceberg" -> bench.tidelineIceberg();
                     case "tideline-kafka-load" -> bench.tidelineKafka("tideline-kafka-load", true);
+                    case "kafka-write" -> bench.kafkaWrite();
                     default -> throw new IllegalArgumentException("Cannot run path '" + p + "': unknown. See --help.");
                 }
             }
@@ -255,6 +257,66 @@ public final class SnapshotBench {
         System.out.println("  CPU µs/row: " + cpuLine);
         dropSlot(prefix);
     }
+
+    /**
+     * The Kafka half alone, as a ceiling for any snapshot into Kafka in this record format on this box: the records
+     * Tideline → Kafka wrote (key, Debezium JSON value with schema, Tideline's headers), serialized before the clock
+     * starts, sent again by one producer with Tideline's producer defaults to a fresh topic of the same broker. No
+     * PostgreSQL, no pipeline. {@value #WRITE_SAMPLES} distinct records are cycled (a Debezium record is ~5 KB and
+     * lz4's window 64 KB, so the cycle is invisible to compression).
+     */
+    private void kafkaWrite() throws Exception {
+        String source = "snapbench_tideline_kafka.public.snap_accounts";
+        List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
+        Map<String, Object> cp = new HashMap<>();
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(source, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (samples.size() < WRITE_SAMPLES && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                    if (samples.size() < WRITE_SAMPLES) samples.add(new ProducerRecord<>("", null, r.key(), r.value(), r.headers()));
+                }
+            }
+        }
+        if (samples.isEmpty()) throw new IllegalStateException("Cannot measure the Kafka write: run the tideline-kafka path first, " + source + " is empty");
+        String topic = "snapbench_kafka_write";
+        createTopic(topic);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            ProducerRecord<byte[], byte[]> s = samples.get(i % samples.size());
+            records.add(new ProducerRecord<>(topic, 0, null, s.key(), s.value(), s.headers()));
+        }
+        long bytes = 0;
+        for (ProducerRecord<byte[], byte[]> s : samples) bytes += s.value().length;
+        Map<String, Object> pc = new HashMap<>();
+        // KafkaSink.producerConfig's defaults, repeated here because that method is internal to the sink.
+        pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap);
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        pc.put(ProducerConfig.ACKS_CONFIG, "all");
+        pc.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        pc.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        pc.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        pc.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
+        pc.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20));
+        Cpu cpu = Cpu.start();
+        long startMs = System.currentTimeMillis();
+        String cpuLine;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pc, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) producer.send(r, null);
+            producer.flush();
+            cpuLine = cpu.report(rows); // while the producer's I/O thread still exists to be counted
+        }
+        double secs = (lastSnapshotAppendMs(topic) - startMs) / 1000.0;
+        result("Kafka write alone: Tideline's records, serialized beforehand, one producer with Tideline's defaults", rows, secs,
+                String.format("%,d distinct records cycled, %,d bytes per value on average", samples.size(), bytes / samples.size()));
+        cpuReports.add("Kafka write alone: " + cpuLine);
+        System.out.println("  CPU µs/row: " + cpuLine);
+    }
+
+    private static final int WRITE_SAMPLES = 1000;
 
     private void tidelineIceberg() throws Exception {
         String prefix = "snapbench_iceberg";
@@ -581,6 +643,7 @@ public final class SnapshotBench {
             if (name.startsWith("kafka-producer-network-thread")) return "Kafka producer I/O";
             if (name.startsWith("tideline-")) return "runtime + sink writers";
             if (name.startsWith("bench-load")) return "bench load";
+            if (name.equals("main")) return "bench main thread";
             return "other";
         }
 
