@@ -335,11 +335,8 @@ public final class DebeziumChangeSource implements ChangeSource {
             } else if (kind instanceof RecordConverter.TransactionEnd end) {
                 inTransaction = false;
                 emit(gate.dueBefore(end.commitLsn()), null);
-                Position p = stamper.commit(end.commitLsn());
+                stamper.commit(end.commitLsn(), last -> markers.add(last, event));
                 gate.committed(end.commitLsn());
-                if (p != null) {
-                    markers.add(p, event);
-                }
             } else if (kind instanceof RecordConverter.Message m && StreamGate.PREFIX.equals(m.prefix())) {
                 emit(gate.onMessage(m.content(), m.lsn(), event), event);
                 if (Heartbeats.is(m.content()) && stamper.buffered() == 0) {
@@ -357,10 +354,9 @@ public final class DebeziumChangeSource implements ChangeSource {
         private void emit(List<StreamGate.Emission> chunks, RecordChangeEvent<SourceRecord> watermark) throws InterruptedException {
             for (StreamGate.Emission e : chunks) {
                 if (e.rows().isEmpty()) continue;
-                Position p = stamper.chunk(e.lsn(), StreamGate.CHUNK_INDEX_BASE, e.rows().stream().map(PendingChange::converted).toList());
-                if (p != null) {
-                    markers.add(p, e.marker() != null ? watermark : null);
-                }
+                RecordChangeEvent<SourceRecord> marker = e.marker() != null ? watermark : null;
+                stamper.chunk(e.lsn(), StreamGate.CHUNK_INDEX_BASE,
+                        e.rows().stream().map(PendingChange::converted).toList(), last -> markers.add(last, marker));
             }
         }
 

@@ -2,6 +2,8 @@ package io.tideline.source;
 
 import io.tideline.api.Position;
 
+import java.util.function.Consumer;
+
 /**
  * Gives each change its {@link Position} = (commit LSN of its transaction, index inside it).
  *
@@ -26,6 +28,8 @@ final class PositionStamper<T> {
     interface Emitter<T> {
         void emit(T change, Position position, boolean lastInTransaction) throws InterruptedException;
     }
+
+    private static final Consumer<Position> NOTHING = p -> { };
 
     private final Emitter<T> emitter;
     private final TransactionBuffer<T> transaction;
@@ -54,18 +58,19 @@ final class PositionStamper<T> {
         if (last) {
             snapshotLsn = -1;
         }
-        return emitIfNew(row, p, last) ? p : null;
+        return emitIfNew(row, p, last, NOTHING) ? p : null;
     }
 
     /**
      * Rows of a snapshot chunk emitted at {@code lsn}, indexes from {@code firstIndex}, the last one flagged as
      * ending its unit. Returns the position of the last row emitted, or null.
      */
-    Position chunk(long lsn, long firstIndex, java.util.List<T> rows) throws InterruptedException {
+    Position chunk(long lsn, long firstIndex, java.util.List<T> rows, Consumer<Position> beforeLast)
+            throws InterruptedException {
         Position last = null;
         for (int i = 0; i < rows.size(); i++) {
             Position p = new Position(lsn, firstIndex + i);
-            if (emitIfNew(rows.get(i), p, i == rows.size() - 1)) last = p;
+            if (emitIfNew(rows.get(i), p, i == rows.size() - 1, beforeLast)) last = p;
         }
         return last;
     }
@@ -92,10 +97,19 @@ final class PositionStamper<T> {
      * change when at least one was emitted, else null (empty, or a replay of what was already delivered).
      */
     Position commit(long commitLsn) throws InterruptedException {
+        return commit(commitLsn, NOTHING);
+    }
+
+    /**
+     * As {@link #commit(long)}, telling {@code beforeLast} the position of the transaction's last change before
+     * that change is emitted: whoever receives it may acknowledge it at once, and what the acknowledgement commits
+     * must be registered by then (registered after, the acknowledgement found nothing and was dropped).
+     */
+    Position commit(long commitLsn, Consumer<Position> beforeLast) throws InterruptedException {
         Position[] last = {null};
         transaction.drain((change, index, isLast) -> {
             Position p = new Position(commitLsn, index);
-            if (emitIfNew(change, p, isLast)) {
+            if (emitIfNew(change, p, isLast, beforeLast)) {
                 last[0] = p;
             }
         });
@@ -107,10 +121,12 @@ final class PositionStamper<T> {
         transaction.clear();
     }
 
-    private boolean emitIfNew(T change, Position p, boolean lastInTransaction) throws InterruptedException {
+    private boolean emitIfNew(T change, Position p, boolean lastInTransaction, Consumer<Position> beforeLast)
+            throws InterruptedException {
         if (p.isAtOrBefore(floor)) {
             return false;
         }
+        if (lastInTransaction) beforeLast.accept(p);
         emitter.emit(change, p, lastInTransaction);
         floor = p;
         return true;

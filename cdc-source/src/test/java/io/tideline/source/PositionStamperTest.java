@@ -50,6 +50,29 @@ class PositionStamperTest {
     }
 
     @Test
+    void theEndOfATransactionOrChunkIsRegisteredBeforeItsLastChangeLeaves() throws Exception {
+        // the receiver of the last change may acknowledge it at once: what that commits must already be registered
+        List<String> seenAtRegistration = new ArrayList<>();
+        List<Position> registered = new ArrayList<>();
+        PositionStamper<String> s = stamper(new Position(1000, 0));
+        s.change("a");
+        s.change("b");
+        s.commit(2000, p -> { registered.add(p); seenAtRegistration.add(out.toString()); });
+        assertEquals(List.of(new Position(2000, 1)), registered);
+        assertEquals(List.of(List.of(new Emitted("a", new Position(2000, 0), false)).toString()), seenAtRegistration,
+                "registered after the first change left and before the last one did");
+
+        s.chunk(3000, 5, List.of("r1", "r2"), p -> { registered.add(p); seenAtRegistration.add(out.toString()); });
+        assertEquals(new Position(3000, 6), registered.get(1));
+        assertEquals(3, out.size() - 1, "the chunk's last row left after its registration");
+        assertTrue(seenAtRegistration.get(1).contains("r1") && !seenAtRegistration.get(1).contains("r2"));
+
+        s.change("replayed");
+        s.commit(1000, registered::add);
+        assertEquals(2, registered.size(), "a transaction dropped as already delivered registers nothing");
+    }
+
+    @Test
     void positionsIncreaseAcrossSnapshotAndTransactions() throws Exception {
         PositionStamper<String> s = stamper(null);
         s.snapshotRow(500, false, "r1");
