@@ -95,6 +95,7 @@ final class ChunkRowDecoder implements AutoCloseable {
     final class TableDecoder {
         final TableId table;
         final List<Column> columns;
+        private final List<String> columnNames;
         private final PostgresType[] types;
         private final TableSchema schema;
         private final TypeRegistry registry;
@@ -102,6 +103,7 @@ final class ChunkRowDecoder implements AutoCloseable {
         private TableDecoder(TableId table, List<Column> columns, PostgresType[] types, TableSchema schema, TypeRegistry registry) {
             this.table = table;
             this.columns = columns;
+            this.columnNames = columns.stream().map(Column::name).toList();
             this.types = types;
             this.schema = schema;
             this.registry = registry;
@@ -109,7 +111,7 @@ final class ChunkRowDecoder implements AutoCloseable {
 
         /** Column names in the order {@link #decode} expects their text. */
         List<String> columnNames() {
-            return columns.stream().map(Column::name).toList();
+            return columnNames;
         }
 
         /** The row's key and value structs from the columns' text (null for SQL NULL). */

@@ -30,8 +30,13 @@ final class ConnectSchemas {
     static final String CONNECT_TIMESTAMP = "org.apache.kafka.connect.data.Timestamp";
 
     private final Map<FieldType, Map<String, Schema>> cache = new HashMap<>();
-    /** The source hands over the same FieldType object for every change of a table version: skip deep hashing. */
+    /**
+     * The source hands over the same FieldType object for every change of a table version: skip deep hashing. Keyed
+     * by the name as given, without building a key string: callers pass the same name instance for every change, so
+     * its hash is computed once (a concatenated key was hashed afresh for every record).
+     */
     private final Map<FieldType, Map<String, Schema>> byIdentity = new java.util.IdentityHashMap<>();
+    private final Map<FieldType, Map<String, Schema>> optionalByIdentity = new java.util.IdentityHashMap<>();
 
     /** The Connect schema of {@code type}, with its top-level name replaced by {@code name} when non-null. */
     Schema schema(FieldType type, String name) {
@@ -40,11 +45,13 @@ final class ConnectSchemas {
 
     /** As {@link #schema(FieldType, String)}, made optional when {@code forceOptional}. */
     Schema schema(FieldType type, String name, boolean forceOptional) {
-        String key = (name == null ? "" : name) + (forceOptional ? "?" : "");
-        Map<String, Schema> fast = byIdentity.get(type);
-        Schema known = fast == null ? null : fast.get(key);
+        Map<FieldType, Map<String, Schema>> identity = forceOptional ? optionalByIdentity : byIdentity;
+        String given = name == null ? "" : name;
+        Map<String, Schema> fast = identity.get(type);
+        Schema known = fast == null ? null : fast.get(given);
         if (known != null) return known;
-        if (byIdentity.size() > 4096) byIdentity.clear(); // table versions replaced by ALTER TABLE must not pile up
+        if (identity.size() > 4096) identity.clear(); // table versions replaced by ALTER TABLE must not pile up
+        String key = given + (forceOptional ? "?" : "");
         Map<String, Schema> byName = cache.get(type);
         Schema s = byName == null ? null : byName.get(key);
         if (s == null) {
@@ -53,7 +60,7 @@ final class ConnectSchemas {
             if (cache.size() > 4096) cache.clear();
             cache.computeIfAbsent(type, t -> new HashMap<>()).put(key, s);
         }
-        byIdentity.computeIfAbsent(type, t -> new HashMap<>()).put(key, s);
+        identity.computeIfAbsent(type, t -> new HashMap<>()).put(given, s);
         return s;
     }
 

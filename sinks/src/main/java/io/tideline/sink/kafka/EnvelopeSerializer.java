@@ -33,12 +33,15 @@ final class EnvelopeSerializer {
 
     private final ConnectSchemas schemas = new ConnectSchemas();
     private final PayloadWriter direct = new PayloadWriter(schemas);
+    private final SourceBlocks sources = new SourceBlocks(schemas);
     private final JsonConverter keyConverter;
     private final JsonConverter valueConverter;
     private final JsonConverter rowConverter;
     /** Non-null when schemas are enabled: the converters then write payloads only, wrapped here. */
     private final SchemaEnvelopes withSchemas;
     private final Map<Schema, Map<Schema, Schema>> envelopes = new IdentityHashMap<>();
+    /** A topic's key and value schema names, built once: every record asks (the topic is one cached instance). */
+    private final Map<String, String[]> schemaNames = new IdentityHashMap<>();
 
     EnvelopeSerializer(boolean schemasEnable) {
         keyConverter = converter("key", false);
@@ -56,7 +59,7 @@ final class EnvelopeSerializer {
     /** The serialized key, or null for a table without a primary key (Debezium sends no key then). */
     byte[] key(ChangeEvent event, String topic) {
         if (event.key() == null) return null;
-        Schema schema = schemas.schema(event.key().schema(), topic + ".Key");
+        Schema schema = schemas.schema(event.key().schema(), names(topic)[0]);
         byte[] framed = directKey(schema, event.key());
         if (framed != null) return framed;
         return withSchema(schema, keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema)));
@@ -66,7 +69,7 @@ final class EnvelopeSerializer {
     byte[] rowImage(ChangeEvent event, String topic) {
         Row image = event.image();
         if (image == null) return new byte[0];
-        Schema schema = schemas.schema(image.schema(), topic + ".Value");
+        Schema schema = schemas.schema(image.schema(), names(topic)[1]);
         return rowConverter.fromConnectData(topic, schema, schemas.struct(image, schema));
     }
 
@@ -78,7 +81,7 @@ final class EnvelopeSerializer {
                     + event.position() + ": it has neither a before nor an after image. Fix the source.");
         }
         // Debezium's before/after are optional structs whatever the source's row type says.
-        Schema valueSchema = schemas.schema(rowShape.schema(), topic + ".Value", true);
+        Schema valueSchema = schemas.schema(rowShape.schema(), names(topic)[1], true);
         Row source = event.source() != null ? event.source() : SyntheticSource.of(event);
         Schema sourceSchema = schemas.schema(source.schema(), null);
         Schema envelope = envelopeSchema(topic, valueSchema, sourceSchema);
@@ -123,6 +126,16 @@ final class EnvelopeSerializer {
 
     private final Map<Schema, Schema> truncateEnvelopes = new IdentityHashMap<>();
 
+    private String[] names(String topic) {
+        String[] n = schemaNames.get(topic);
+        if (n == null) {
+            if (schemaNames.size() >= 4096) schemaNames.clear();
+            n = new String[] {topic + ".Key", topic + ".Value"};
+            schemaNames.put(topic, n);
+        }
+        return n;
+    }
+
     private static long micros(Instant t) {
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
@@ -157,7 +170,7 @@ final class EnvelopeSerializer {
                 boolean ok = switch (f.name()) {
                     case "before" -> row(g, valueSchema, event.before());
                     case "after" -> row(g, valueSchema, event.after());
-                    case "source" -> direct.writeRow(g, sourceSchema, source);
+                    case "source" -> sources.write(g, direct, sourceSchema, source);
                     case "transaction" -> direct.writeValue(g, TRANSACTION_BLOCK, null);
                     case "op" -> direct.writeValue(g, f.schema(), event.op().code());
                     case "ts_ms" -> direct.writeValue(g, f.schema(), processedAt.toEpochMilli());

@@ -20,10 +20,33 @@ public final class KafkaHeaders {
     }
 
     static Headers of(Position position, long epoch, String source) {
-        RecordHeaders h = new RecordHeaders();
-        h.add(POSITION, position.toString().getBytes(StandardCharsets.UTF_8));
-        h.add(EPOCH, Long.toString(epoch).getBytes(StandardCharsets.UTF_8));
-        if (source != null) h.add(SOURCE, source.getBytes(StandardCharsets.UTF_8));
-        return h;
+        return new Encoder().of(position, epoch, source);
+    }
+
+    /**
+     * One writer's headers: the epoch and source values change once per epoch or never, so they are encoded once
+     * and their bytes shared by the records (the producer only reads them). Not thread-safe.
+     */
+    static final class Encoder {
+        private long epoch;
+        private byte[] epochBytes;
+        private String source;
+        private byte[] sourceBytes;
+
+        Headers of(Position position, long epoch, String source) {
+            if (epochBytes == null || epoch != this.epoch) {
+                this.epoch = epoch;
+                epochBytes = Long.toString(epoch).getBytes(StandardCharsets.UTF_8);
+            }
+            if (source != null && !source.equals(this.source)) {
+                this.source = source;
+                sourceBytes = source.getBytes(StandardCharsets.UTF_8);
+            }
+            RecordHeaders h = new RecordHeaders();
+            h.add(POSITION, position.toString().getBytes(StandardCharsets.UTF_8));
+            h.add(EPOCH, epochBytes);
+            if (source != null) h.add(SOURCE, sourceBytes);
+            return h;
+        }
     }
 }

@@ -42,6 +42,7 @@ final class KafkaSinkWriter implements SinkWriter {
     private final int index;
     private final int writers;
     private final EnvelopeSerializer serializer;
+    private final KafkaHeaders.Encoder headers = new KafkaHeaders.Encoder();
     private final TailReader tails;
     /** Per owned partition: the highest position sent (or held at the tail when nothing was sent yet). */
     private final Map<TopicPartition, Position> lastSent = new HashMap<>();
@@ -116,7 +117,7 @@ final class KafkaSinkWriter implements SinkWriter {
             if (value == null) value = serializer.truncate(event, topic, Instant.now());
             try {
                 producer.send(new ProducerRecord<>(topic, p, null, null, value,
-                        KafkaHeaders.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
+                        headers.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
             } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
                 rethrowFailure();
@@ -188,10 +189,10 @@ final class KafkaSinkWriter implements SinkWriter {
         byte[] value = serializer.value(event, topic, Instant.now());
         try {
             producer.send(new ProducerRecord<>(topic, partition, null, key, value,
-                    KafkaHeaders.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
+                    headers.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
             if (event.op() == Op.DELETE && sink.tombstones()) {
                 producer.send(new ProducerRecord<>(topic, partition, null, key, null,
-                        KafkaHeaders.of(event.position(), epoch, sink.sourceText())), acked(null, 0));
+                        headers.of(event.position(), epoch, sink.sourceText())), acked(null, 0));
             }
         } catch (RuntimeException e) {
             // A delete may be out without its tombstone: treat it as a failed send so the replay re-reads the tail.

@@ -297,6 +297,25 @@ class EnvelopeSerializerTest {
         }
     }
     @Test
+    void changesSharingOneSourceRowAreWrittenAsIfEachWereAlone() {
+        // a snapshot chunk's rows share one source row, whose block the serializer writes once and then reuses
+        Struct otherSource = source().put("lsn", 999L).put("table", "other");
+        for (boolean schemas : new boolean[]{true, false}) {
+            EnvelopeSerializer one = new EnvelopeSerializer(schemas);
+            Row shared = FromConnect.row(source());
+            Row other = FromConnect.row(otherSource);
+            List<Row> sources = List.of(shared, shared, shared, other, other, shared, FromConnect.row(source()));
+            for (int i = 0; i < sources.size(); i++) {
+                ChangeEvent e = new ChangeEvent(TABLE, Op.READ, FromConnect.row(key(i)), null,
+                        FromConnect.row(plain(i, "row " + i)), sources.get(i), new Position(120, i), 1_700_000_000_000L, false);
+                String alone = tideline(e, schemas);
+                assertEquals(alone, new String(one.value(e, TOPIC, PROCESSED), StandardCharsets.UTF_8), "change " + i);
+                assertEquals(sources.get(i) == other, alone.contains("\"lsn\":999"));
+            }
+        }
+    }
+
+    @Test
     void aRecordTheDirectPathLeftUnfinishedDoesNotLeakIntoTheNextOne() {
         // the serializer reuses one JSON generator; a record it abandons midway must not leave bytes or an open object
         for (boolean schemas : new boolean[]{true, false}) {
