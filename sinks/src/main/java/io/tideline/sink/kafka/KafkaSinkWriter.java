@@ -81,7 +81,7 @@ final class KafkaSinkWriter implements SinkWriter {
             truncate(event, epoch);
             return;
         }
-        String topic = sink.topicFor(event.table());
+        String topic = topicFor(event.table());
         byte[] key = serializer.key(event, topic);
         int partition = sink.partitionOf(event, topic, serializer, key);
         int owner = Partitioning.writerFor(topic, partition, writers);
@@ -125,6 +125,21 @@ final class KafkaSinkWriter implements SinkWriter {
             lastSent.put(tp, event.position());
         }
     }
+
+    /**
+     * The table's topic, asked of the sink only when the table changes: consecutive changes mostly share a table, and
+     * comparing names is cheaper than hashing them for the sink's map (a chunk's rows hashed them row after row).
+     */
+    private String topicFor(io.tideline.api.TableId table) {
+        if (!table.equals(lastTable)) {
+            lastTopic = sink.topicFor(table);
+            lastTable = table;
+        }
+        return lastTopic;
+    }
+
+    private io.tideline.api.TableId lastTable;
+    private String lastTopic;
 
     /** What the partition holds: read from its tail the first time this writer meets it. */
     private Position held(TopicPartition tp) throws KafkaSendException {
