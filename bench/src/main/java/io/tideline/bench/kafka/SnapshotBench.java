@@ -291,16 +291,8 @@ public final class SnapshotBench {
         }
         long bytes = 0;
         for (ProducerRecord<byte[], byte[]> s : samples) bytes += s.value().length;
-        Map<String, Object> pc = new HashMap<>();
-        // KafkaSink.producerConfig's defaults, repeated here because that method is internal to the sink.
+        Map<String, Object> pc = new HashMap<>(io.tideline.sink.kafka.KafkaSink.producerDefaults());
         pc.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap);
-        pc.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        pc.put(ProducerConfig.ACKS_CONFIG, "all");
-        pc.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        pc.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        pc.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        pc.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 20));
-        pc.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20));
         Cpu cpu = Cpu.start();
         long startMs = System.currentTimeMillis();
         String cpuLine;
