@@ -10,9 +10,9 @@ import java.util.Deque;
  * each with the Debezium record (END marker or chunk watermark) whose offset committing moves the slot. The stream
  * thread adds; the acknowledging thread takes.
  *
- * <p>One marker per epoch, not per transaction: an acknowledgement names an epoch's end, and an epoch ends at the
- * last change handed on before its cut ({@link #cut}). So a marker no cut has reached yet is replaced by the next
- * one (5 minutes at 5k transactions/s would otherwise hold 1.5M Debezium records until the epoch commits). An
+ * <p>A marker or two per epoch, not one per transaction: an acknowledgement names an epoch's end, and an epoch ends
+ * at the last change handed on before its cut ({@link #cut}). So a marker no cut can reach any more is dropped (5
+ * minutes at 5k transactions/s would otherwise hold 1.5M Debezium records until the epoch commits). An
  * acknowledgement of a position between cuts (a sink holding back) takes the latest marker kept before it: it
  * acknowledges less than it could, never more.
  *
@@ -30,12 +30,21 @@ final class AckMarkers<R> {
     private final Deque<Marker<R>> markers = new ArrayDeque<>();
     private Position cutAt = Position.ZERO;
 
+    /**
+     * A transaction or chunk ends at {@code position}; called just before its last change is handed on, so that an
+     * acknowledgement of that change finds it. Until then a cut may still land on the previous marker (the runtime's
+     * timer cuts between transactions), so the tail is kept; the one before it is dropped unless a cut reached it.
+     */
     synchronized void add(Position position, R record) {
-        Marker<R> tail = markers.peekLast();
-        if (tail != null && tail.position().isAfter(cutAt)) {
-            // no epoch can end at the tail any more: the next cut comes at this marker or later
-            markers.pollLast();
-            if (record == null) record = tail.record();
+        if (markers.size() >= 2) {
+            Marker<R> tail = markers.pollLast();
+            Marker<R> before = markers.peekLast();
+            if (before.position().isAfter(cutAt)) {
+                // no epoch can end there any more: every later cut comes at the tail or after it
+                markers.pollLast();
+                if (tail.record() == null) tail = new Marker<>(tail.position(), before.record());
+            }
+            markers.addLast(tail);
         }
         markers.addLast(new Marker<>(position, record));
     }
@@ -45,7 +54,7 @@ final class AckMarkers<R> {
         if (end.isAfter(cutAt)) cutAt = end;
     }
 
-    /** Markers held; bounded by the epochs not yet acknowledged, plus one. */
+    /** Markers held; at most two per epoch not yet acknowledged, plus two. */
     synchronized int size() {
         return markers.size();
     }
