@@ -139,7 +139,7 @@ final class ChunkReader implements AutoCloseable {
         String[] cols = CopyText.split(line);
         String[] text = new String[cols.length - 1];
         System.arraycopy(cols, 1, text, 0, text.length);
-        List<String> now = readColumns == null ? null : decoder.columnNames();
+        List<String> now = decoder.columnNames();
         if (readColumns != null && !readColumns.equals(now)) {
             String[] aligned = new String[now.size()];
             for (int i = 0; i < aligned.length; i++) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class AckMarkersTest {
 
     @Test
-    void transactionsBetweenCutsKeepOneMarkerNotOnePerTransaction() {
+    void transactionsBetweenCutsKeepAtMostTwoMarkersNotOnePerTransaction() {
         AckMarkers<String> markers = new AckMarkers<>();
         for (long lsn = 1; lsn <= 100_000; lsn++) markers.add(new Position(lsn, 0), "end@" + lsn);
         assertEquals(2, markers.size(), "an epoch in progress holds its last two markers");
@@ -59,7 +59,7 @@ class AckMarkersTest {
     }
 
     @Test
-    void aHeldBackAcknowledgementBetweenCutsTakesTheLastCutBeforeIt() {
+    void aHeldBackAcknowledgementBetweenCutsTakesTheLastMarkerKeptBeforeIt() {
         AckMarkers<String> markers = new AckMarkers<>();
         markers.add(new Position(10, 0), "end@10");
         markers.cut(new Position(10, 0));

@@ -43,9 +43,6 @@ final class EnvelopeSerializer {
     private final SchemaEnvelopes withSchemas;
     private final Map<Schema, Map<Schema, Schema>> envelopes = new IdentityHashMap<>();
     private final Map<Schema, EnvelopeFields> envelopeFields = new IdentityHashMap<>();
-    /** The envelope's fields in the order {@link #directValue} switches on them. */
-    private static final List<String> ENVELOPE_FIELDS =
-            List.of("before", "after", "source", "transaction", "op", "ts_ms", "ts_us", "ts_ns");
     /** A topic's key and value schema names, built once: every record asks (the topic is one cached instance). */
     private final Map<String, String[]> schemaNames = new IdentityHashMap<>();
 
@@ -176,16 +173,16 @@ final class EnvelopeSerializer {
             for (int i = 0; i < plan.names().length; i++) {
                 org.apache.kafka.connect.data.Field f = fields.get(i);
                 g.writeFieldName(plan.names()[i]);
-                boolean ok = switch (plan.kinds()[i]) {
-                    case 0 -> row(g, valueSchema, event.before());
-                    case 1 -> row(g, valueSchema, event.after());
-                    case 2 -> sources.write(g, direct, sourceSchema, source);
-                    case 3 -> direct.writeValue(g, TRANSACTION_BLOCK, null);
-                    case 4 -> direct.writeValue(g, f.schema(), event.op().code());
-                    case 5 -> direct.writeValue(g, f.schema(), processedAt.toEpochMilli());
-                    case 6 -> direct.writeValue(g, f.schema(), micros(processedAt));
-                    case 7 -> direct.writeValue(g, f.schema(), nanos(processedAt));
-                    default -> false;
+                Part part = plan.parts()[i];
+                boolean ok = part != null && switch (part) {
+                    case BEFORE -> row(g, valueSchema, event.before());
+                    case AFTER -> row(g, valueSchema, event.after());
+                    case SOURCE -> sources.write(g, direct, sourceSchema, source);
+                    case TRANSACTION -> direct.writeValue(g, TRANSACTION_BLOCK, null);
+                    case OP -> direct.writeValue(g, f.schema(), event.op().code());
+                    case TS_MS -> direct.writeValue(g, f.schema(), processedAt.toEpochMilli());
+                    case TS_US -> direct.writeValue(g, f.schema(), micros(processedAt));
+                    case TS_NS -> direct.writeValue(g, f.schema(), nanos(processedAt));
                 };
                 if (!ok) return null;
             }
@@ -196,11 +193,21 @@ final class EnvelopeSerializer {
         }
     }
 
+    /** The envelope's fields {@link #directValue} writes; null in a plan for a field it does not know. */
+    private enum Part {
+        BEFORE, AFTER, SOURCE, TRANSACTION, OP, TS_MS, TS_US, TS_NS;
+
+        static Part of(String field) {
+            for (Part p : values()) if (p.name().equalsIgnoreCase(field)) return p;
+            return null;
+        }
+    }
+
     /**
      * An envelope's field names, quoted and UTF-8 encoded once (written as text they were a sixth of the writer's
-     * CPU), and each field's place in {@link #ENVELOPE_FIELDS}.
+     * CPU), and which part each one is.
      */
-    private record EnvelopeFields(SerializedString[] names, int[] kinds) {
+    private record EnvelopeFields(SerializedString[] names, Part[] parts) {
     }
 
     private EnvelopeFields envelopeFields(Schema envelope) {
@@ -208,12 +215,12 @@ final class EnvelopeSerializer {
         if (known == null) {
             List<org.apache.kafka.connect.data.Field> fields = envelope.fields();
             SerializedString[] names = new SerializedString[fields.size()];
-            int[] kinds = new int[fields.size()];
+            Part[] parts = new Part[fields.size()];
             for (int i = 0; i < names.length; i++) {
                 names[i] = new SerializedString(fields.get(i).name());
-                kinds[i] = ENVELOPE_FIELDS.indexOf(fields.get(i).name());
+                parts[i] = Part.of(fields.get(i).name());
             }
-            known = new EnvelopeFields(names, kinds);
+            known = new EnvelopeFields(names, parts);
             if (envelopeFields.size() >= 4096) envelopeFields.clear();
             envelopeFields.put(envelope, known);
         }
