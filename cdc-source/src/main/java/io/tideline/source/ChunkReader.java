@@ -117,6 +117,9 @@ final class ChunkReader implements AutoCloseable {
             long xmin = Long.parseLong(tab < 0 ? line : line.substring(0, tab));
             if (!base.sees(xmin)) continue; // created after the base: the stream carries it
             Unstamped u = toChange(line, decoder, source, now);
+            // Rows cache their size estimate; the runtime's queues ask for it on the one stream thread, so it is
+            // computed here, on the parallel readers.
+            io.tideline.api.ChangeEvent.approxBytes(u.key(), null, u.after(), source);
             rows.add(u);
             keys.add(keyed ? RowKey.of(u.key()) : RowKey.of(u.after()));
             kept.add(line);

@@ -1,5 +1,6 @@
 package io.tideline.runtime;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -15,7 +16,7 @@ final class Parker {
     private static final long MAX_PARK_NANOS = 1_000_000;
 
     private volatile Thread owner;
-    private volatile boolean parked;
+    private final AtomicBoolean parked = new AtomicBoolean();
 
     /** Binds this parker to the calling thread; the thread that will wait on it. */
     void bindToCurrentThread() {
@@ -24,7 +25,9 @@ final class Parker {
 
     /** Called by a producer or consumer after it changed what the owner waits for. */
     void wake() {
-        if (parked) {
+        // The first waker clears the flag: a producer handing on a burst would otherwise unpark (a system call) once
+        // per item while the owner is still waking up, since the owner clears the flag only once it runs again.
+        if (parked.get() && parked.compareAndSet(true, false)) {
             Thread t = owner;
             if (t != null) LockSupport.unpark(t);
         }
@@ -50,11 +53,11 @@ final class Parker {
         } else if (round < SPINS + YIELDS) {
             Thread.yield();
         } else {
-            parked = true;
+            parked.set(true);
             try {
                 if (!ready.getAsBoolean()) LockSupport.parkNanos(this, MAX_PARK_NANOS);
             } finally {
-                parked = false;
+                parked.set(false);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.tideline.sink.kafka;
 
 import io.tideline.api.ChangeEvent;
+import io.tideline.api.FieldType;
 import io.tideline.api.Row;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -62,8 +63,9 @@ final class EnvelopeSerializer {
     /** The serialized key, or null for a table without a primary key (Debezium sends no key then). */
     byte[] key(ChangeEvent event, String topic) {
         if (event.key() == null) return null;
-        Schema schema = schemas.schema(event.key().schema(), names(topic)[0]);
-        byte[] framed = directKey(schema, event.key());
+        KeyShape shape = keyShape(topic, event.key().schema());
+        Schema schema = shape.schema();
+        byte[] framed = shape.direct() ? directKey(shape, event.key()) : null;
         if (framed != null) return framed;
         return withSchema(schema, keyConverter.fromConnectData(topic, schema, schemas.struct(event.key(), schema)));
     }
@@ -83,18 +85,17 @@ final class EnvelopeSerializer {
             throw new IllegalArgumentException("Cannot serialize " + event.op() + " of " + event.table() + " at "
                     + event.position() + ": it has neither a before nor an after image. Fix the source.");
         }
-        // Debezium's before/after are optional structs whatever the source's row type says.
-        Schema valueSchema = schemas.schema(rowShape.schema(), names(topic)[1], true);
         Row source = event.source() != null ? event.source() : SyntheticSource.of(event);
-        Schema sourceSchema = schemas.schema(source.schema(), null);
-        Schema envelope = envelopeSchema(topic, valueSchema, sourceSchema);
-        byte[] framed = directValue(event, envelope, valueSchema, source, sourceSchema, processedAt);
+        ValueShape shape = valueShape(topic, rowShape.schema(), source.schema());
+        Schema valueSchema = shape.valueSchema();
+        Schema envelope = shape.envelope();
+        byte[] framed = shape.direct() ? directValue(event, shape, source, processedAt) : null;
         if (framed != null) return framed;
 
         Struct s = new Struct(envelope);
         if (event.before() != null) s.put("before", schemas.struct(event.before(), valueSchema));
         if (event.after() != null) s.put("after", schemas.struct(event.after(), valueSchema));
-        s.put("source", schemas.struct(source, sourceSchema));
+        s.put("source", schemas.struct(source, shape.sourceSchema()));
         s.put("op", event.op().code());
         long micros = micros(processedAt);
         s.put("ts_ms", processedAt.toEpochMilli());
@@ -148,11 +149,10 @@ final class EnvelopeSerializer {
     }
 
     /** The key written directly (in its schema envelope when schemas are on), or null when JsonConverter must write it. */
-    private byte[] directKey(Schema schema, Row key) {
-        if (!direct.eligible(schema)) return null;
+    private byte[] directKey(KeyShape shape, Row key) {
         try {
-            JsonGenerator g = direct.start(head(schema));
-            return direct.writeRow(g, schema, key) ? direct.finish(g, tail()) : null;
+            JsonGenerator g = direct.start(shape.head());
+            return direct.writeRow(g, shape.schema(), key) ? direct.finish(g, tail()) : null;
         } catch (IOException e) {
             return null;
         }
@@ -162,14 +162,14 @@ final class EnvelopeSerializer {
      * The envelope written directly, field for field in the envelope schema's order (in its schema envelope when
      * schemas are on), or null when JsonConverter must write it.
      */
-    private byte[] directValue(ChangeEvent event, Schema envelope, Schema valueSchema, Row source, Schema sourceSchema,
-                               Instant processedAt) {
-        if (!direct.eligible(valueSchema) || !direct.eligible(sourceSchema)) return null;
+    private byte[] directValue(ChangeEvent event, ValueShape shape, Row source, Instant processedAt) {
+        Schema valueSchema = shape.valueSchema();
+        Schema sourceSchema = shape.sourceSchema();
         try {
-            JsonGenerator g = direct.start(head(envelope));
+            JsonGenerator g = direct.start(shape.head());
             g.writeStartObject();
-            List<org.apache.kafka.connect.data.Field> fields = envelope.fields();
-            EnvelopeFields plan = envelopeFields(envelope);
+            List<org.apache.kafka.connect.data.Field> fields = shape.envelope().fields();
+            EnvelopeFields plan = shape.fields();
             for (int i = 0; i < plan.names().length; i++) {
                 org.apache.kafka.connect.data.Field f = fields.get(i);
                 g.writeFieldName(plan.names()[i]);
@@ -245,6 +245,45 @@ final class EnvelopeSerializer {
 
     private byte[] withSchema(Schema schema, byte[] payload) {
         return withSchemas == null ? payload : withSchemas.wrap(schema, payload);
+    }
+
+    /**
+     * What a record of one topic, row type and source type resolves to. Consecutive records mostly share all three, so
+     * the last one is kept and compared by reference: resolving it walks about ten maps, which cost the writer more
+     * than writing a short row.
+     */
+    private record ValueShape(String topic, FieldType row, FieldType source, Schema valueSchema, Schema sourceSchema,
+                              Schema envelope, EnvelopeFields fields, byte[] head, boolean direct) {
+    }
+
+    private record KeyShape(String topic, FieldType key, Schema schema, byte[] head, boolean direct) {
+    }
+
+    private ValueShape lastValue;
+    private KeyShape lastKey;
+
+    private ValueShape valueShape(String topic, FieldType row, FieldType source) {
+        ValueShape v = lastValue;
+        if (v != null && v.topic() == topic && v.row() == row && v.source() == source) return v;
+        // Debezium's before/after are optional structs whatever the source's row type says.
+        Schema valueSchema = schemas.schema(row, names(topic)[1], true);
+        Schema sourceSchema = schemas.schema(source, null);
+        Schema envelope = envelopeSchema(topic, valueSchema, sourceSchema);
+        boolean directly = direct.eligible(valueSchema) && direct.eligible(sourceSchema);
+        v = new ValueShape(topic, row, source, valueSchema, sourceSchema, envelope, envelopeFields(envelope),
+                directly ? head(envelope) : NOTHING, directly);
+        lastValue = v;
+        return v;
+    }
+
+    private KeyShape keyShape(String topic, FieldType key) {
+        KeyShape k = lastKey;
+        if (k != null && k.topic() == topic && k.key() == key) return k;
+        Schema schema = schemas.schema(key, names(topic)[0]);
+        boolean directly = direct.eligible(schema);
+        k = new KeyShape(topic, key, schema, directly ? head(schema) : NOTHING, directly);
+        lastKey = k;
+        return k;
     }
 
     private Schema envelopeSchema(String topic, Schema valueSchema, Schema sourceSchema) {

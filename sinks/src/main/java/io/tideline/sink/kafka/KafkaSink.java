@@ -47,6 +47,8 @@ public final class KafkaSink implements Sink {
     private final TopicManager topics;
     private final AckLatency latency;
     private final EnvelopeSerializer routingSerializer;
+    private static final int MAX_ROUTES = 4096;
+    private final Map<TableId, Route> routes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private KafkaSink(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -88,20 +90,42 @@ public final class KafkaSink implements Sink {
     /** Every change of one (topic, partition) maps to one writer; creates the topic on first sight. */
     @Override
     public int writerFor(ChangeEvent event, int writers) {
-        String topic = topicFor(event.table());
+        Route route = route(event.table());
         int partition;
-        synchronized (routingSerializer) {
-            partition = partitionOf(event, topic, routingSerializer, null);
+        if (route.partitions() == 1) {
+            partition = 0;
+        } else {
+            synchronized (routingSerializer) {
+                partition = partitionOf(event, route, routingSerializer, null);
+            }
         }
-        return Partitioning.writerFor(topic, partition, writers);
+        return Partitioning.writerFor(route.topicHash(), partition, writers);
+    }
+
+    /**
+     * Where a table's changes go: its topic, the topic's partition count and hash. Every change asks twice (routing
+     * and the writer's check), so it is resolved once per table rather than rebuilt and rehashed per change.
+     */
+    record Route(String topic, int partitions, int topicHash) {
+    }
+
+    Route route(TableId table) {
+        Route r = routes.get(table);
+        if (r == null) {
+            String topic = topicFor(table);
+            r = new Route(topic, topics.partitions(topic), Partitioning.topicHash(topic));
+            if (routes.size() >= MAX_ROUTES) routes.clear();
+            routes.put(table, r);
+        }
+        return r;
     }
 
     /** The Kafka partition of {@code event}; {@code key} is its serialized key when the caller has it already. */
-    int partitionOf(ChangeEvent event, String topic, EnvelopeSerializer serializer, byte[] key) {
-        int partitions = topics.partitions(topic);
-        if (partitions == 1) return 0; // what the hash would say: no key to serialize for it
+    int partitionOf(ChangeEvent event, Route route, EnvelopeSerializer serializer, byte[] key) {
+        if (route.partitions() == 1) return 0; // what the hash would say: no key to serialize for it
+        String topic = route.topic();
         byte[] basis = key != null ? key : event.key() != null ? serializer.key(event, topic) : serializer.rowImage(event, topic);
-        return Partitioning.partitionFor(basis, partitions);
+        return Partitioning.partitionFor(basis, route.partitions());
     }
 
     /** A TRUNCATE goes to every partition of the table's topic, so every writer writes it to the ones it owns. */

@@ -81,10 +81,11 @@ final class KafkaSinkWriter implements SinkWriter {
             truncate(event, epoch);
             return;
         }
-        String topic = topicFor(event.table());
+        KafkaSink.Route route = sink.route(event.table());
+        String topic = route.topic();
         byte[] key = serializer.key(event, topic);
-        int partition = sink.partitionOf(event, topic, serializer, key);
-        int owner = Partitioning.writerFor(topic, partition, writers);
+        int partition = sink.partitionOf(event, route, serializer, key);
+        int owner = Partitioning.writerFor(route.topicHash(), partition, writers);
         if (owner != index) {
             throw new IllegalStateException("Cannot write " + event.table() + " at " + event.position() + " to topic "
                     + topic + " partition " + partition + ": writer " + owner + " of " + writers + " owns it, not writer "
@@ -125,21 +126,6 @@ final class KafkaSinkWriter implements SinkWriter {
             lastSent.put(tp, event.position());
         }
     }
-
-    /**
-     * The table's topic, asked of the sink only when the table changes: consecutive changes mostly share a table, and
-     * comparing names is cheaper than hashing them for the sink's map (a chunk's rows hashed them row after row).
-     */
-    private String topicFor(io.tideline.api.TableId table) {
-        if (!table.equals(lastTable)) {
-            lastTopic = sink.topicFor(table);
-            lastTable = table;
-        }
-        return lastTopic;
-    }
-
-    private io.tideline.api.TableId lastTable;
-    private String lastTopic;
 
     /** What the partition holds: read from its tail the first time this writer meets it. */
     private Position held(TopicPartition tp) throws KafkaSendException {

@@ -20,6 +20,15 @@ final class Partitioning {
     }
 
     static int writerFor(String topic, int partition, int writers) {
-        return Math.floorMod(Utils.murmur2(topic.getBytes(StandardCharsets.UTF_8)) + partition, writers);
+        return writerFor(topicHash(topic), partition, writers);
+    }
+
+    /** {@link #writerFor(String, int, int)} with the topic's hash computed once ({@link #topicHash}). */
+    static int writerFor(int topicHash, int partition, int writers) {
+        return Math.floorMod(topicHash + partition, writers);
+    }
+
+    static int topicHash(String topic) {
+        return Utils.murmur2(topic.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -316,6 +316,31 @@ class EnvelopeSerializerTest {
     }
 
     @Test
+    void recordsOfTopicsTakingTurnsAreEachWrittenUnderTheirOwnTopicsSchemaNames() {
+        // the serializer keeps the last record's resolved schemas; the same row type under another topic must not reuse
+        // them (the schema names carry the topic)
+        String otherTopic = "other.public.orders";
+        for (boolean schemas : new boolean[]{true, false}) {
+            EnvelopeSerializer one = new EnvelopeSerializer(schemas);
+            ChangeEvent first = event(Op.CREATE, key(1), null, plain(1, "x"));
+            ChangeEvent second = first.withRows(null, FromConnect.row(plain(2, "y")));
+            String[] topics = {TOPIC, TOPIC, otherTopic, otherTopic, TOPIC, otherTopic};
+            for (int i = 0; i < topics.length; i++) {
+                ChangeEvent e = i % 2 == 0 ? first : second;
+                EnvelopeSerializer fresh = new EnvelopeSerializer(schemas);
+                assertEquals(new String(fresh.value(e, topics[i], PROCESSED), StandardCharsets.UTF_8),
+                        new String(one.value(e, topics[i], PROCESSED), StandardCharsets.UTF_8), "value " + i);
+                assertEquals(new String(new EnvelopeSerializer(schemas).key(e, topics[i]), StandardCharsets.UTF_8),
+                        new String(one.key(e, topics[i]), StandardCharsets.UTF_8), "key " + i);
+                if (schemas) {
+                    assertEquals(topics[i] == otherTopic,
+                            new String(one.value(e, topics[i], PROCESSED), StandardCharsets.UTF_8).contains(otherTopic + ".Envelope"));
+                }
+            }
+        }
+    }
+
+    @Test
     void aRecordTheDirectPathLeftUnfinishedDoesNotLeakIntoTheNextOne() {
         // the serializer reuses one JSON generator; a record it abandons midway must not leave bytes or an open object
         for (boolean schemas : new boolean[]{true, false}) {
