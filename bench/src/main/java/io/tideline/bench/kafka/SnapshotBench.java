@@ -68,6 +68,9 @@ public final class SnapshotBench {
     private final Map<String, String> tidelineSettings;
     private final List<String[]> results = new ArrayList<>();
     private final List<String> cpuReports = new ArrayList<>();
+    /** Transactions of the streamed path's bulk: the size the streaming bench's bulk uses (bench/README.md). */
+    private static final int STREAM_TX_ROWS = 10_000;
+    private static final String STREAMED = "Tideline → Kafka, the same rows streamed (inserted beforehand)";
 
     private SnapshotBench(BenchServices services, int rows, int loadRate, Map<String, String> tidelineSettings) {
         this.services = services;
@@ -89,7 +92,7 @@ public final class SnapshotBench {
     private static void run(String[] args) throws Exception {
         int rows = 2_000_000;
         int loadRate = 200;
-        String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load,kafka-write";
+        String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load,tideline-kafka-stream,kafka-write";
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> passOn = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -107,7 +110,7 @@ public final class SnapshotBench {
                 }
                 case "--help" -> {
                     System.out.println("SnapshotBench [--rows N] [--load-rate TX_PER_S] [--paths floor,debezium,tideline-kafka,"
-                            + "tideline-iceberg,tideline-kafka-load] [--tideline-set key=value]... [--pg-url URL] [--bootstrap HOSTS]");
+                            + "tideline-iceberg,tideline-kafka-load,tideline-kafka-stream,kafka-write] [--tideline-set key=value]... [--pg-url URL] [--bootstrap HOSTS]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("Cannot parse the options: unknown option " + args[i] + ". See --help.");
@@ -124,6 +127,7 @@ public final class SnapshotBench {
                     case "tideline-kafka" -> bench.tidelineKafka("tideline-kafka", false);
                     case "tideline-iceberg" -> bench.tidelineIceberg();
                     case "tideline-kafka-load" -> bench.tidelineKafka("tideline-kafka-load", true);
+                    case "tideline-kafka-stream" -> bench.tidelineKafkaStreamed();
                     case "kafka-write" -> bench.kafkaWrite();
                     default -> throw new IllegalArgumentException("Cannot run path '" + p + "': unknown. See --help.");
                 }
@@ -256,6 +260,72 @@ public final class SnapshotBench {
         cpuReports.add(label + ": " + cpuLine);
         System.out.println("  CPU µs/row: " + cpuLine);
         dropSlot(prefix);
+    }
+
+    /**
+     * The same rows streamed instead of snapshotted, the yardstick issue 10 names next to Debezium ("a snapshot at least
+     * as fast as Tideline's own streamed bulk path"). An empty table of the same shape is captured (slot, publication,
+     * snapshot state), the pipeline stopped, the rows inserted in transactions of {@value #STREAM_TX_ROWS} while
+     * nothing reads the slot, and the pipeline started again: rows/s from that start to the broker's append of the last
+     * row, the snapshot paths' clock.
+     */
+    private void tidelineKafkaStreamed() throws Exception {
+        String prefix = "snapbench_tideline_stream";
+        String table = "snap_stream";
+        String topic = prefix + ".public." + table;
+        createTopic(topic);
+        try (Connection c = services.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (LIKE snap_accounts INCLUDING ALL)");
+        }
+        Path state = Files.createTempDirectory("snapbench-state-");
+        Map<String, String> c = baseConfig(prefix, state);
+        c.put("tideline.source.table.include.list", "public." + table);
+        c.put("tideline.sink.kafka.enabled", "true");
+        c.put("tideline.sink.kafka.bootstrap.servers", services.bootstrap);
+        c.put("tideline.sink.kafka.topic.prefix", prefix);
+        c.putAll(tidelineSettings);
+        Pipeline empty = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
+        Thread first = run(empty);
+        try {
+            awaitSnapshotDone(state, Duration.ofMinutes(5), first);
+        } finally {
+            empty.stop();
+            first.join(60_000);
+        }
+        if (first.isAlive()) throw new IllegalStateException("Tideline did not stop within 60 s after capturing the empty table");
+        long insertStart = System.nanoTime();
+        try (Connection conn = services.connect(); Statement s = conn.createStatement()) {
+            for (int from = 1; from <= rows; from += STREAM_TX_ROWS) {
+                int to = Math.min(rows, from + STREAM_TX_ROWS - 1);
+                s.execute("INSERT INTO " + table + " SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(" + from + ", " + to + ") g");
+            }
+        }
+        System.out.printf("  (%,d rows inserted in %.1f s, in transactions of %,d, while no one read the slot)%n",
+                rows, (System.nanoTime() - insertStart) / 1e9, STREAM_TX_ROWS);
+        Cpu cpu = Cpu.start();
+        long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
+        Thread thread = run(pipeline);
+        String cpuLine;
+        try {
+            awaitRecords(topic, rows, Duration.ofMinutes(30), () -> thread.isAlive() ? null : "Tideline stopped while streaming");
+            cpuLine = cpu.report(rows);
+        } finally {
+            pipeline.stop();
+            thread.join(60_000);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        double secs = (lastAppendMs(topic, "c") - startMs) / 1000.0;
+        String label = STREAMED + settingsNote();
+        result(label, rows, secs, String.format("%.1f s until the bench saw every row; %,d-row transactions", wall, STREAM_TX_ROWS));
+        cpuReports.add(label + ": " + cpuLine);
+        System.out.println("  CPU µs/row: " + cpuLine);
+        dropSlot(prefix);
+        try (Connection conn = services.connect(); Statement s = conn.createStatement()) {
+            s.execute("DROP TABLE " + table);
+        }
     }
 
     /**
@@ -400,11 +470,21 @@ public final class SnapshotBench {
                     Double.isNaN(debezium) ? "–" : String.format("%.2f", rate / debezium),
                     Double.isNaN(floor) ? "–" : String.format("%.3f", rate / floor), r[4]);
         }
+        double snapshot = exactRate("Tideline → Kafka" + settingsNote());
+        double streamed = exactRate(STREAMED + settingsNote());
+        if (!Double.isNaN(streamed) && !Double.isNaN(snapshot)) {
+            System.out.printf("%nTideline → Kafka, snapshot ÷ the same rows streamed, this run: %.2f%n", snapshot / streamed);
+        }
         if (!cpuReports.isEmpty()) {
             System.out.println();
-            System.out.println("CPU of the bench JVM per snapshot row, by thread group (µs/row):");
+            System.out.println("CPU of the bench JVM per row (snapshot or streamed), by thread group (µs/row):");
             cpuReports.forEach(l -> System.out.println("- " + l));
         }
+    }
+
+    private double exactRate(String label) {
+        for (String[] r : results) if (r[0].equals(label)) return Double.parseDouble(r[3].replace(",", ""));
+        return Double.NaN;
     }
 
     private double rate(String prefix) {
@@ -433,6 +513,11 @@ public final class SnapshotBench {
 
     /** The broker's append time of the last snapshot ({@code "op":"r"}) record. */
     private long lastSnapshotAppendMs(String topic) {
+        return lastAppendMs(topic, "r");
+    }
+
+    /** The broker's append time of the last record of {@code op} (Debezium's code: r, c, u, d). */
+    private long lastAppendMs(String topic, String op) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -443,7 +528,7 @@ public final class SnapshotBench {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
             long end = consumer.endOffsets(List.of(tp)).get(tp);
-            byte[] read = "\"op\":\"r\"".getBytes(StandardCharsets.UTF_8);
+            byte[] read = ("\"op\":\"" + op + "\"").getBytes(StandardCharsets.UTF_8);
             while (consumer.position(tp) < end) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
                     if (r.value() != null && contains(r.value(), read)) {
@@ -453,7 +538,7 @@ public final class SnapshotBench {
                 }
             }
         }
-        System.out.printf("  (%,d snapshot records in %s)%n", seen, topic);
+        System.out.printf("  (%,d records of op %s in %s)%n", seen, op, topic);
         return last;
     }
 
