@@ -238,22 +238,15 @@ public final class SnapshotBench {
         c.putAll(tidelineSettings);
         Load load = underLoad ? new Load(loadRate) : null;
         if (load != null) load.start();
-        Cpu cpu = Cpu.start();
-        long startMs = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
-        Thread thread = run(pipeline);
-        String cpuLine;
+        Measured m;
         try {
-            awaitSnapshotDone(state, Duration.ofMinutes(30), thread);
-            cpuLine = cpu.report(rows);
+            m = measure(c, thread -> awaitSnapshotDone(state, Duration.ofMinutes(30), thread));
         } finally {
-            pipeline.stop();
-            thread.join(60_000);
             if (load != null) load.stop();
         }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double secs = (lastSnapshotAppendMs(topic) - startMs) / 1000.0;
+        double wall = m.wallSecs();
+        String cpuLine = m.cpuLine();
+        double secs = (lastSnapshotAppendMs(topic) - m.startMs()) / 1000.0;
         String label = underLoad ? "Tideline → Kafka, " + loadRate + " tx/s of pgbench-like updates on the table" : "Tideline → Kafka";
         result(label + settingsNote(), rows, secs, String.format("%.1f s until every chunk was acknowledged%s", wall,
                 load == null ? "" : String.format("; load: %,d tx", load.done.get())));
@@ -303,21 +296,11 @@ public final class SnapshotBench {
         }
         System.out.printf("  (%,d rows inserted in %.1f s, in transactions of %,d, while no one read the slot)%n",
                 rows, (System.nanoTime() - insertStart) / 1e9, STREAM_TX_ROWS);
-        Cpu cpu = Cpu.start();
-        long startMs = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
-        Thread thread = run(pipeline);
-        String cpuLine;
-        try {
-            awaitRecords(topic, rows, Duration.ofMinutes(30), () -> thread.isAlive() ? null : "Tideline stopped while streaming");
-            cpuLine = cpu.report(rows);
-        } finally {
-            pipeline.stop();
-            thread.join(60_000);
-        }
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double secs = (lastAppendMs(topic, "c") - startMs) / 1000.0;
+        Measured m = measure(c, thread -> awaitRecords(topic, rows, Duration.ofMinutes(30),
+                () -> thread.isAlive() ? null : "Tideline stopped while streaming"));
+        double wall = m.wallSecs();
+        String cpuLine = m.cpuLine();
+        double secs = (lastAppendMs(topic, "c") - m.startMs()) / 1000.0;
         String label = STREAMED + settingsNote();
         result(label, rows, secs, String.format("%.1f s until the bench saw every row; %,d-row transactions", wall, STREAM_TX_ROWS));
         cpuReports.add(label + ": " + cpuLine);
@@ -434,6 +417,32 @@ public final class SnapshotBench {
         c.put("tideline.state.dir", state.toString());
         c.put("tideline.http.port", "0");
         return c;
+    }
+
+    /** One measured pipeline run: its start (every path's clock starts there), wall time and CPU per row. */
+    private record Measured(long startMs, double wallSecs, String cpuLine) {
+    }
+
+    private interface Done {
+        void await(Thread pipeline) throws Exception;
+    }
+
+    /** Starts a pipeline on {@code config}, waits for {@code done}, stops it. */
+    private Measured measure(Map<String, String> config, Done done) throws Exception {
+        Cpu cpu = Cpu.start();
+        long startMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Pipeline pipeline = PipelineFactory.create(TidelineConfig.from(config, Map.of()), new SimpleMeterRegistry());
+        Thread thread = run(pipeline);
+        String cpuLine;
+        try {
+            done.await(thread);
+            cpuLine = cpu.report(rows);
+        } finally {
+            pipeline.stop();
+            thread.join(60_000);
+        }
+        return new Measured(startMs, (System.nanoTime() - t0) / 1e9, cpuLine);
     }
 
     private static Thread run(Pipeline pipeline) {
