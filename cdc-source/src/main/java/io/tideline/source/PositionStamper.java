@@ -10,9 +10,8 @@ import java.util.function.Consumer;
  * <p>Debezium stamps a streamed change with the <em>previous</em> transaction's commit LSN; the current one is
  * only known when the transaction's END marker arrives. pgoutput sends a transaction only once it committed,
  * so holding its changes until END costs no latency: they are buffered, then stamped 0..n-1 and emitted with
- * the last one flagged. Snapshot rows are one transaction at the snapshot's consistent point and are emitted
- * as read (a snapshot can be far larger than memory). A transaction too large for memory spills to disk
- * (see {@link TransactionBuffer}).
+ * the last one flagged. A snapshot chunk arrives whole at its watermark and is emitted at once, at the positions
+ * {@link StreamGate} gives it. A transaction too large for memory spills to disk (see {@link TransactionBuffer}).
  *
  * <p>Anything at or before the {@linkplain #floor() floor} is dropped: the floor starts at the last
  * acknowledged position and follows every emitted change, so a replay by Debezium (after a task restart or
@@ -34,8 +33,6 @@ final class PositionStamper<T> {
     private final Emitter<T> emitter;
     private final TransactionBuffer<T> transaction;
     private Position floor;
-    private long snapshotLsn = -1;
-    private long snapshotIndex;
 
     PositionStamper(Emitter<T> emitter, Position floor, TransactionBuffer<T> buffer) {
         this.emitter = emitter;
@@ -46,19 +43,6 @@ final class PositionStamper<T> {
     /** Highest position emitted or acknowledged before this run. */
     Position floor() {
         return floor;
-    }
-
-    /** A row of the initial snapshot read at {@code consistentLsn}; {@code last} for the snapshot's final row. */
-    Position snapshotRow(long consistentLsn, boolean last, T row) throws InterruptedException {
-        if (consistentLsn != snapshotLsn) {
-            snapshotLsn = consistentLsn;
-            snapshotIndex = 0;
-        }
-        Position p = new Position(consistentLsn, snapshotIndex++);
-        if (last) {
-            snapshotLsn = -1;
-        }
-        return emitIfNew(row, p, last, NOTHING) ? p : null;
     }
 
     /**

@@ -73,15 +73,15 @@ class PositionStamperTest {
     }
 
     @Test
-    void positionsIncreaseAcrossSnapshotAndTransactions() throws Exception {
+    void positionsIncreaseAcrossChunksAndTransactions() throws Exception {
         PositionStamper<String> s = stamper(null);
-        s.snapshotRow(500, false, "r1");
-        s.snapshotRow(500, true, "r2");
+        long base = StreamGate.CHUNK_INDEX_BASE;
+        s.chunk(500, base, List.of("r1", "r2"), p -> { });
         s.change("x");
         s.commit(600);
         s.change("y");
         s.commit(700);
-        assertEquals(List.of(new Position(500, 0), new Position(500, 1), new Position(600, 0), new Position(700, 0)),
+        assertEquals(List.of(new Position(500, base), new Position(500, base + 1), new Position(600, 0), new Position(700, 0)),
                 out.stream().map(Emitted::position).toList());
         assertEquals(List.of(false, true, true, true), out.stream().map(Emitted::last).toList());
         for (int i = 1; i < out.size(); i++) {
@@ -90,11 +90,19 @@ class PositionStamperTest {
     }
 
     @Test
-    void snapshotRowsAreDeliveredAsReadWithoutBuffering() throws Exception {
+    void chunkRowsAreDeliveredAtOnceWithoutBuffering() throws Exception {
         PositionStamper<String> s = stamper(null);
-        s.snapshotRow(500, false, "r1");
-        assertEquals(1, out.size());
+        s.chunk(500, StreamGate.CHUNK_INDEX_BASE, List.of("r1", "r2"), p -> { });
+        assertEquals(2, out.size());
         assertEquals(0, s.buffered());
+    }
+
+    @Test
+    void aReplayedChunkDeliversOnlyTheRowsPastTheAcknowledgedPosition() throws Exception {
+        long base = StreamGate.CHUNK_INDEX_BASE;
+        PositionStamper<String> s = stamper(new Position(500, base));
+        assertEquals(new Position(500, base + 2), s.chunk(500, base, List.of("r0", "r1", "r2"), p -> { }));
+        assertEquals(List.of("r1", "r2"), out.stream().map(Emitted::change).toList());
     }
 
     @Test
@@ -160,11 +168,4 @@ class PositionStamperTest {
         assertTrue(e.getMessage().contains("maxBufferedChanges"), e.getMessage());
     }
 
-    @Test
-    void snapshotCounterRestartsForANewSnapshotLsn() throws Exception {
-        PositionStamper<String> s = stamper(null);
-        s.snapshotRow(500, true, "r1");
-        s.snapshotRow(900, false, "again");
-        assertEquals(new Position(900, 0), out.get(1).position());
-    }
 }
