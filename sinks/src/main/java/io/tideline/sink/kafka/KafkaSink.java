@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes changes to Kafka as Debezium-compatible JSON records, one topic per table ({@code <prefix>.<schema>.<table>}),
@@ -35,6 +36,8 @@ public final class KafkaSink implements Sink {
     static final int BATCH_SIZE = 1 << 20;
     /** Producer {@code buffer.memory} default: 64 MiB. */
     static final long BUFFER_MEMORY = 64L << 20;
+    /** Tables whose route is kept; beyond it the cache starts over (tables renamed or dropped must not pile up). */
+    private static final int MAX_ROUTES = 4096;
 
     private final String bootstrapServers;
     private final TopicNames topicNames;
@@ -47,8 +50,7 @@ public final class KafkaSink implements Sink {
     private final TopicManager topics;
     private final AckLatency latency;
     private final EnvelopeSerializer routingSerializer;
-    private static final int MAX_ROUTES = 4096;
-    private final Map<TableId, Route> routes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TableId, Route> routes = new ConcurrentHashMap<>();
 
     private KafkaSink(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
