@@ -231,11 +231,7 @@ public final class SnapshotBench {
         String topic = prefix + ".public.snap_accounts";
         createTopic(topic);
         Path state = Files.createTempDirectory("snapbench-state-");
-        Map<String, String> c = baseConfig(prefix, state);
-        c.put("tideline.sink.kafka.enabled", "true");
-        c.put("tideline.sink.kafka.bootstrap.servers", services.bootstrap);
-        c.put("tideline.sink.kafka.topic.prefix", prefix);
-        c.putAll(tidelineSettings);
+        Map<String, String> c = kafkaConfig(prefix, state);
         Load load = underLoad ? new Load(loadRate) : null;
         if (load != null) load.start();
         Measured m;
@@ -272,12 +268,8 @@ public final class SnapshotBench {
             s.execute("CREATE TABLE " + table + " (LIKE snap_accounts INCLUDING ALL)");
         }
         Path state = Files.createTempDirectory("snapbench-state-");
-        Map<String, String> c = baseConfig(prefix, state);
+        Map<String, String> c = kafkaConfig(prefix, state);
         c.put("tideline.source.table.include.list", "public." + table);
-        c.put("tideline.sink.kafka.enabled", "true");
-        c.put("tideline.sink.kafka.bootstrap.servers", services.bootstrap);
-        c.put("tideline.sink.kafka.topic.prefix", prefix);
-        c.putAll(tidelineSettings);
         Pipeline empty = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
         Thread first = run(empty);
         try {
@@ -443,6 +435,16 @@ public final class SnapshotBench {
             thread.join(60_000);
         }
         return new Measured(startMs, (System.nanoTime() - t0) / 1e9, cpuLine);
+    }
+
+    /** {@link #baseConfig} with the Kafka sink writing to topics under {@code prefix}, then the bench's settings. */
+    private Map<String, String> kafkaConfig(String prefix, Path state) {
+        Map<String, String> c = baseConfig(prefix, state);
+        c.put("tideline.sink.kafka.enabled", "true");
+        c.put("tideline.sink.kafka.bootstrap.servers", services.bootstrap);
+        c.put("tideline.sink.kafka.topic.prefix", prefix);
+        c.putAll(tidelineSettings);
+        return c;
     }
 
     private static Thread run(Pipeline pipeline) {

@@ -94,12 +94,8 @@ public final class KafkaSink implements Sink {
     public int writerFor(ChangeEvent event, int writers) {
         Route route = route(event.table());
         int partition;
-        if (route.partitions() == 1) {
-            partition = 0;
-        } else {
-            synchronized (routingSerializer) {
-                partition = partitionOf(event, route, routingSerializer, null);
-            }
+        synchronized (routingSerializer) {
+            partition = partitionOf(event, route, routingSerializer, null);
         }
         return Partitioning.writerFor(route.topicHash(), partition, writers);
     }
@@ -134,11 +130,6 @@ public final class KafkaSink implements Sink {
     @Override
     public boolean everyWriterTakes(ChangeEvent event) {
         return event.op() == io.tideline.api.Op.TRUNCATE;
-    }
-
-    /** Partitions of a topic (created when missing). */
-    int partitions(String topic) {
-        return topics.partitions(topic);
     }
 
     @Override

@@ -105,10 +105,11 @@ final class KafkaSinkWriter implements SinkWriter {
      * owns: ordered before every later change of every key, and fenced per partition like any change.
      */
     private void truncate(ChangeEvent event, long epoch) throws Exception {
-        String topic = sink.topicFor(event.table());
+        KafkaSink.Route route = sink.route(event.table());
+        String topic = route.topic();
         byte[] value = null;
-        for (int p = 0, n = sink.partitions(topic); p < n; p++) {
-            if (Partitioning.writerFor(topic, p, writers) != index) continue;
+        for (int p = 0; p < route.partitions(); p++) {
+            if (Partitioning.writerFor(route.topicHash(), p, writers) != index) continue;
             TopicPartition tp = new TopicPartition(topic, p);
             Position held = held(tp);
             if (heldInSuffix(tp, event.position()) || !event.position().isAfter(held)) {
