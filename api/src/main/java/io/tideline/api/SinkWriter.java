@@ -14,6 +14,14 @@ public interface SinkWriter extends AutoCloseable {
     void write(ChangeEvent event, long epoch) throws Exception;
 
     /**
+     * Called when the writer has nothing more to write for now (its input ran dry). A sink that holds writes back
+     * to gather larger requests while changes keep coming sends what it holds now, so a lone change does not wait
+     * for the gathering to time out. Not a durability point: that is {@link #prepare}. Default: nothing held back.
+     */
+    default void idle() throws Exception {
+    }
+
+    /**
      * Called once after the writer opened, before its first change: every change after {@code acknowledged} (the end
      * of the last committed epoch; null when no epoch ever committed) is about to be replayed to it, in position
      * order. A sink whose partitions may already hold part of that replay, written by an attempt that failed, checks

@@ -203,7 +203,7 @@ public final class TidelineConfigDef {
         def.define(ConfigKey.builder(KAFKA_TOMBSTONES_ENABLE, ConfigType.BOOLEAN).defaultValue("true").group(g)
                 .doc("Whether a delete is followed by a tombstone (null value) for log compaction.").build());
         def.passThrough(KAFKA_PRODUCER_PREFIX, "KafkaProducer",
-                "Passed to the KafkaProducer without the prefix, e.g. tideline.sink.kafka.producer.linger.ms=0.");
+                "Passed to the KafkaProducer without the prefix, e.g. tideline.sink.kafka.producer.compression.type=zstd.");
     }
 
     private static void iceberg(ConfigDef def) {

@@ -12,6 +12,10 @@ interface Processor {
 
     void onRecord(Envelope record) throws Exception;
 
+    /** Its inputs ran dry (nothing may move for now): the first pass that moved nothing after one that did. */
+    default void onIdle() throws Exception {
+    }
+
     /** Barrier {@code barrier} arrived on every input. */
     void onBarrier(Barrier barrier) throws Exception;
 

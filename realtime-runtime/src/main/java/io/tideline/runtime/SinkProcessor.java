@@ -57,6 +57,11 @@ final class SinkProcessor implements Processor {
     }
 
     @Override
+    public void onIdle() throws Exception {
+        writer.idle();
+    }
+
+    @Override
     public void onBarrier(Barrier barrier) throws Exception {
         long start = System.nanoTime();
         Position durable;

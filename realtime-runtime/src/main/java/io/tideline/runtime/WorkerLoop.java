@@ -4,8 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The life of a stage worker's thread: open the processor, move items while there are any, park when a pass moved
- * nothing, report a failure to the attempt's control, always close the processor. Subclasses say what one pass
+ * The life of a stage worker's thread: open the processor, move items while there are any, tell it when they ran
+ * dry and park when a pass moved nothing, report a failure to the attempt's control, always close the processor. Subclasses say what one pass
  * does and what a parked worker waits for.
  */
 abstract class WorkerLoop implements Runnable {
@@ -44,6 +44,7 @@ abstract class WorkerLoop implements Runnable {
                 if (runOnce()) {
                     idle = 0;
                 } else {
+                    if (idle == 0) processor.onIdle();
                     idle(idle++);
                 }
             }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -210,6 +211,33 @@ class EpochRuntimeTest {
             runToEnd(b.build());
             assertTrue(source.acknowledged.size() > 10, "many acknowledgements, got " + source.acknowledged.size());
             assertEquals(List.of(), source.violations);
+        }
+    }
+
+    @Test
+    void aWriterIsToldWhenItsInputRunsDryLongBeforeTheEpochEnds() throws Throwable {
+        // the Kafka writer lingers to fill batches and flushes on this signal: a lone change must not wait for a barrier
+        for (boolean operators : new boolean[]{false, true}) {
+            List<List<ChangeEvent>> txs = TestEvents.random(13, 5, 3, 5);
+            ReplayableSource source = new ReplayableSource(txs);
+            source.endless = true; // delivers 5 transactions, then idles until closed
+            RecordingSink sink = new RecordingSink("rec", Sink.Capability.RECORD_AT_A_TIME);
+            EpochRuntime.Builder b = runtime(source, sink).epochDuration(Duration.ofMinutes(10));
+            if (operators) b.operators(KEEP_ALL);
+            EpochRuntime rt = b.build();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread t = runInBackground(rt, thrown);
+            Set<Position> written = txs.stream().flatMap(List::stream).map(ChangeEvent::position).collect(Collectors.toSet());
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!sink.pendingAtIdle.containsAll(written) && System.currentTimeMillis() < deadline) Thread.sleep(5);
+            Position ackedWhileIdle = source.acked();
+            rt.stop();
+            t.join(10_000);
+            assertFalse(t.isAlive());
+            assertNull(thrown.get());
+            assertEquals(written, Set.copyOf(sink.pendingAtIdle), "operators " + operators
+                    + ": every change was written and followed by an idle signal, with no barrier in between");
+            assertNull(ackedWhileIdle, "no epoch ended while the writers idled");
         }
     }
 

@@ -41,6 +41,8 @@ final class RecordingSink implements Sink {
     /** Counted down when the first write starts stalling. */
     final java.util.concurrent.CountDownLatch stalling = new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger stalls = new AtomicInteger();
+    /** Positions a writer held, written but not yet prepared, when it was told its input ran dry. */
+    final java.util.Set<Position> pendingAtIdle = ConcurrentHashMap.newKeySet();
 
     RecordingSink(String name, Capability capability) {
         this.name = name;
@@ -127,6 +129,11 @@ final class RecordingSink implements Sink {
                 if (writerFor(event, writers) != index) violations.add("writer " + index + " got a change of another writer");
                 pending.add(event);
                 pendingEpochs.add(epoch);
+            }
+
+            @Override
+            public void idle() {
+                for (ChangeEvent e : pending) pendingAtIdle.add(e.position());
             }
 
             @Override

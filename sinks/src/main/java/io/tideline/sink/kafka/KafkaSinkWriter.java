@@ -52,7 +52,11 @@ final class KafkaSinkWriter implements SinkWriter {
     /** Set by {@link #replayFrom}: the suffix check is on. */
     private boolean replaying;
     private Position acknowledged;
-    private Producer<byte[], byte[]> producer;
+    /** Volatile for the idle flusher's thread; replaced only on the writer's thread, after a failed send. */
+    private volatile Producer<byte[], byte[]> producer;
+    private final IdleFlusher flusher;
+    /** Something was handed to the producer since the last flush: it may still linger there. */
+    private boolean unflushed;
     private long skipped;
 
     KafkaSinkWriter(KafkaSink sink, int index, int writers) {
@@ -62,6 +66,7 @@ final class KafkaSinkWriter implements SinkWriter {
         this.serializer = new EnvelopeSerializer(sink.schemasEnable());
         this.tails = new TailReader(sink.consumerConfig(index));
         this.producer = newProducer();
+        this.flusher = new IdleFlusher("tideline-kafka-flush-" + index, () -> producer);
     }
 
     private Producer<byte[], byte[]> newProducer() {
@@ -120,6 +125,7 @@ final class KafkaSinkWriter implements SinkWriter {
             try {
                 producer.send(new ProducerRecord<>(topic, p, null, null, value,
                         headers.of(event.position(), epoch, sink.sourceText())), acked(event.table(), event.commitTimeMs()));
+                unflushed = true;
             } catch (RuntimeException e) {
                 failure.compareAndSet(null, e);
                 rethrowFailure();
@@ -196,6 +202,7 @@ final class KafkaSinkWriter implements SinkWriter {
                 producer.send(new ProducerRecord<>(topic, partition, null, key, null,
                         headers.of(event.position(), epoch, sink.sourceText())), acked(null, 0));
             }
+            unflushed = true;
         } catch (RuntimeException e) {
             // A delete may be out without its tombstone: treat it as a failed send so the replay re-reads the tail.
             failure.compareAndSet(null, e);
@@ -212,6 +219,7 @@ final class KafkaSinkWriter implements SinkWriter {
         try {
             producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, delete.key(), null, delete.headers()),
                     acked(null, 0));
+            unflushed = true;
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
             rethrowFailure();
@@ -235,9 +243,22 @@ final class KafkaSinkWriter implements SinkWriter {
         };
     }
 
+    /**
+     * The producer lingers ({@code linger.ms}) so that its batches fill while changes keep coming, as in a snapshot;
+     * once they stop coming, what it holds goes at once and a lone streamed change waits for nothing. The flush runs
+     * on the {@link IdleFlusher}'s thread, so this writer goes on with its other partitions meanwhile.
+     */
+    @Override
+    public void idle() {
+        if (!unflushed) return;
+        unflushed = false;
+        flusher.request();
+    }
+
     @Override
     public Position prepare(long epoch) throws Exception {
         rethrowFailure();
+        unflushed = false;
         producer.flush();
         rethrowFailure();
         Position highest = null;
@@ -274,11 +295,15 @@ final class KafkaSinkWriter implements SinkWriter {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         try {
             producer.close(CLOSE_TIMEOUT);
         } finally {
-            tails.close();
+            try {
+                tails.close();
+            } finally {
+                flusher.close();
+            }
         }
         if (skipped > 0) LOG.info("Kafka writer {} skipped {} replayed change(s) that Kafka already held.", index, skipped);
     }

@@ -112,6 +112,27 @@ class KafkaSinkIT {
     }
 
     @Test
+    void aLoneChangeIsInKafkaOnceTheWriterIdlesNotWhenTheLingerEnds() throws Exception {
+        try (KafkaSink sink = sink("idle").producerProperties(Map.of("linger.ms", "60000")).build();
+             SinkWriter w = sink.openWriter(0, 1)) {
+            w.write(change(100, 0, Op.CREATE, 1, "a"), 1);
+            long start = System.nanoTime();
+            w.idle();
+            List<Position> seen = List.of();
+            while (seen.isEmpty() && System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
+                seen = positions(broker.readAll("idle.public.orders", READ_TIMEOUT));
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(List.of(new Position(100, 0)), seen,
+                    "the change left the producer when the writer idled, not after its 60 s linger (" + ms + " ms)");
+            w.write(change(200, 0, Op.UPDATE, 1, "b"), 1);
+            assertEquals(new Position(200, 0), w.prepare(1));
+        }
+        assertEquals(List.of(new Position(100, 0), new Position(200, 0)),
+                positions(broker.readAll("idle.public.orders", READ_TIMEOUT)));
+    }
+
+    @Test
     void aReplayThatFindsALaterChangeHeldButAnEarlierOneMissingStopsNamingTopicPartitionAndPositions() throws Exception {
         try (KafkaSink sink = sink("gap").build(); SinkWriter w = sink.openWriter(0, 1)) {
             w.replayFrom(null);

@@ -40,7 +40,7 @@ class KafkaSinkTest {
             assertEquals("1", c.get("max.in.flight.requests.per.connection"));
         }
         try (KafkaSink sink = builder().build()) {
-            assertEquals("0", sink.producerConfig(0).get("linger.ms"));
+            assertEquals("20", sink.producerConfig(0).get("linger.ms"), "batches gather while busy; idle() flushes");
             assertEquals("lz4", sink.producerConfig(0).get("compression.type"));
             assertEquals("1048576", sink.producerConfig(0).get("batch.size"));
             assertEquals("67108864", sink.producerConfig(0).get("buffer.memory"));
