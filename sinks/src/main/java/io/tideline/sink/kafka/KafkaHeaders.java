@@ -23,6 +23,37 @@ public final class KafkaHeaders {
         return new Encoder().of(position, epoch, source);
     }
 
+    /** {@code <commitLsn>/<index>} as {@link Position#toString()} spells it, in UTF-8, without a String per record. */
+    static byte[] positionBytes(Position position) {
+        long lsn = position.commitLsn();
+        long index = position.index();
+        if (lsn < 0 || index < 0) return position.toString().getBytes(StandardCharsets.UTF_8); // unsigned / signed forms
+        int lsnDigits = digits(lsn);
+        byte[] out = new byte[lsnDigits + 1 + digits(index)];
+        decimal(out, lsnDigits, lsn);
+        out[lsnDigits] = '/';
+        decimal(out, out.length, index);
+        return out;
+    }
+
+    private static int digits(long v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes {@code v} (not negative) so that its last digit is at {@code end - 1}. */
+    private static void decimal(byte[] out, int end, long v) {
+        int i = end;
+        do {
+            out[--i] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+    }
+
     /**
      * One writer's headers: the epoch and source values change once per epoch or never, so they are encoded once
      * and their bytes shared by the records (the producer only reads them). Not thread-safe.
@@ -43,7 +74,7 @@ public final class KafkaHeaders {
                 sourceBytes = source.getBytes(StandardCharsets.UTF_8);
             }
             RecordHeaders h = new RecordHeaders();
-            h.add(POSITION, position.toString().getBytes(StandardCharsets.UTF_8));
+            h.add(POSITION, positionBytes(position));
             h.add(EPOCH, epochBytes);
             if (source != null) h.add(SOURCE, sourceBytes);
             return h;

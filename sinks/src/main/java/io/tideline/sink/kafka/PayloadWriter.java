@@ -3,7 +3,6 @@ package io.tideline.sink.kafka;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.tideline.api.Row;
 import io.tideline.api.Unchanged;
 import org.apache.kafka.connect.data.Field;
@@ -32,7 +31,7 @@ final class PayloadWriter {
     private final Map<Schema, Boolean> eligible = new IdentityHashMap<>();
     /** Each struct schema's field names, quoted and UTF-8 encoded once. */
     private final Map<Schema, SerializedString[]> names = new IdentityHashMap<>();
-    private final ByteArrayBuilder out = new ByteArrayBuilder(8192);
+    private final RecordBuffer out = new RecordBuffer(8192);
     private JsonGenerator generator;
     /** A record was started and not finished. */
     private boolean open;
