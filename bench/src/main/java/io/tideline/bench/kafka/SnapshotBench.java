@@ -63,13 +63,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class SnapshotBench {
 
     private final BenchServices services;
-    private final int rows;
+    /** The pass being run: the warm-up's small table, then the measured one. */
+    private int rows;
+    private String table = TABLE;
+    /** Appended to slot, topic and prefix names, so the warm-up's never meet the measured pass's. */
+    private String tag = "";
     private final int loadRate;
     private final Map<String, String> tidelineSettings;
     private final List<String[]> results = new ArrayList<>();
     private final List<String> cpuReports = new ArrayList<>();
     /** Transactions of the streamed path's bulk: the size the streaming bench's bulk uses (bench/README.md). */
     private static final int STREAM_TX_ROWS = 10_000;
+    private static final String TABLE = "snap_accounts";
+    private static final String WARMUP_TABLE = "snap_warmup";
     private static final String STREAMED = "Tideline → Kafka, the same rows streamed (inserted beforehand)";
 
     private SnapshotBench(BenchServices services, int rows, int loadRate, Map<String, String> tidelineSettings) {
@@ -92,6 +98,7 @@ public final class SnapshotBench {
     private static void run(String[] args) throws Exception {
         int rows = 2_000_000;
         int loadRate = 200;
+        int warmupRows = 200_000;
         String paths = "floor,debezium,debezium-incremental,tideline-kafka,tideline-iceberg,tideline-kafka-load,tideline-kafka-stream,kafka-write";
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> passOn = new ArrayList<>();
@@ -99,6 +106,7 @@ public final class SnapshotBench {
             switch (args[i]) {
                 case "--rows" -> rows = Integer.parseInt(args[++i].replace("_", ""));
                 case "--load-rate" -> loadRate = Integer.parseInt(args[++i]);
+                case "--warmup-rows" -> warmupRows = Integer.parseInt(args[++i].replace("_", ""));
                 case "--paths" -> paths = args[++i];
                 case "--tideline-set" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -109,7 +117,7 @@ public final class SnapshotBench {
                     passOn.add(args[++i]);
                 }
                 case "--help" -> {
-                    System.out.println("SnapshotBench [--rows N] [--load-rate TX_PER_S] [--paths floor,debezium,tideline-kafka,"
+                    System.out.println("SnapshotBench [--rows N] [--warmup-rows N] [--load-rate TX_PER_S] [--paths floor,debezium,tideline-kafka,"
                             + "tideline-iceberg,tideline-kafka-load,tideline-kafka-stream,kafka-write] [--tideline-set key=value]... [--pg-url URL] [--bootstrap HOSTS]");
                     return;
                 }
@@ -118,33 +126,56 @@ public final class SnapshotBench {
         }
         try (BenchServices services = BenchServices.start(BenchOptions.parse(passOn.toArray(new String[0])))) {
             SnapshotBench bench = new SnapshotBench(services, rows, loadRate, settings);
-            bench.createTable();
-            for (String p : paths.split(",")) {
-                switch (p.strip()) {
-                    case "floor" -> bench.floor();
-                    case "debezium" -> bench.debezium(false);
-                    case "debezium-incremental" -> bench.debezium(true);
-                    case "tideline-kafka" -> bench.tidelineKafka("tideline-kafka", false);
-                    case "tideline-iceberg" -> bench.tidelineIceberg();
-                    case "tideline-kafka-load" -> bench.tidelineKafka("tideline-kafka-load", true);
-                    case "tideline-kafka-stream" -> bench.tidelineKafkaStreamed();
-                    case "kafka-write" -> bench.kafkaWrite();
-                    default -> throw new IllegalArgumentException("Cannot run path '" + p + "': unknown. See --help.");
-                }
+            List<String[]> warmup = List.of();
+            if (warmupRows > 0) {
+                // Every path first runs once, whole, on a small table of its own: the measured pass then finds the
+                // JIT (of this JVM and of the broker's) past compiling that path's code, as in any snapshot longer
+                // than a few seconds. Debezium's paths get the same warm-up as Tideline's.
+                bench.pass(WARMUP_TABLE, warmupRows, "_warmup");
+                System.out.printf("%nWarm-up pass: every path once on %,d rows (reported at the end, not measured)%n", warmupRows);
+                bench.runPaths(paths);
+                warmup = new ArrayList<>(bench.results);
+                bench.results.clear();
+                bench.cpuReports.clear();
             }
-            bench.report();
+            bench.pass(TABLE, rows, "");
+            bench.runPaths(paths);
+            bench.report(warmup, warmupRows);
+        }
+    }
+
+    private void pass(String table, int rows, String tag) throws Exception {
+        this.table = table;
+        this.rows = rows;
+        this.tag = tag;
+        createTable();
+    }
+
+    private void runPaths(String paths) throws Exception {
+        for (String p : paths.split(",")) {
+            switch (p.strip()) {
+                case "floor" -> floor();
+                case "debezium" -> debezium(false);
+                case "debezium-incremental" -> debezium(true);
+                case "tideline-kafka" -> tidelineKafka("tideline-kafka", false);
+                case "tideline-iceberg" -> tidelineIceberg();
+                case "tideline-kafka-load" -> tidelineKafka("tideline-kafka-load", true);
+                case "tideline-kafka-stream" -> tidelineKafkaStreamed();
+                case "kafka-write" -> kafkaWrite();
+                default -> throw new IllegalArgumentException("Cannot run path '" + p + "': unknown. See --help.");
+            }
         }
     }
 
     private void createTable() throws Exception {
         long t0 = System.nanoTime();
         try (Connection c = services.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS snap_accounts");
-            s.execute("CREATE TABLE snap_accounts (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84))");
-            s.execute("INSERT INTO snap_accounts SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(1, " + rows + ") g");
-            s.execute("VACUUM ANALYZE snap_accounts");
+            s.execute("DROP TABLE IF EXISTS " + table);
+            s.execute("CREATE TABLE " + table + " (aid int PRIMARY KEY, bid int NOT NULL, abalance int NOT NULL, filler char(84))");
+            s.execute("INSERT INTO " + table + " SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(1, " + rows + ") g");
+            s.execute("VACUUM ANALYZE " + table);
         }
-        System.out.printf("table snap_accounts: %,d rows (%.1f s to load)%n", rows, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("table %s: %,d rows (%.1f s to load)%n", table, rows, (System.nanoTime() - t0) / 1e9);
     }
 
     // ------------------------------------------------------------------ paths
@@ -153,7 +184,7 @@ public final class SnapshotBench {
         try (Connection c = services.connect()) {
             AtomicLong bytes = new AtomicLong();
             long t0 = System.nanoTime();
-            long n = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM snap_accounts) TO STDOUT",
+            long n = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyOut("COPY (SELECT * FROM " + table + ") TO STDOUT",
                     new OutputStream() {
                         @Override
                         public void write(int b) {
@@ -176,11 +207,11 @@ public final class SnapshotBench {
      * written to the signal table (the alternative to Tideline's own chunk reader that issue 10 asks to measure).
      */
     private void debezium(boolean incremental) throws Exception {
-        String name = incremental ? "snapbench_dbzinc" : "snapbench_dbz";
-        String topic = name + ".public.snap_accounts";
+        String name = (incremental ? "snapbench_dbzinc" : "snapbench_dbz") + tag;
+        String topic = name + ".public." + table;
         createTopic(topic);
         Properties p = DebeziumRun.required(services, name, name, name, name + "_pub",
-                "public\\.snap_accounts" + (incremental ? ",public\\." + name + "_signal" : ""));
+                "public\\." + table + (incremental ? ",public\\." + name + "_signal" : ""));
         p.setProperty("publication.autocreate.mode", "filtered");
         p.setProperty("snapshot.mode", incremental ? "no_data" : "initial");
         if (incremental) {
@@ -211,7 +242,7 @@ public final class SnapshotBench {
                 awaitSlot(name);
                 try (Connection c = services.connect(); Statement s = c.createStatement()) {
                     s.execute("INSERT INTO " + name + "_signal VALUES ('snap-1', 'execute-snapshot',"
-                            + " '{\"data-collections\": [\"public.snap_accounts\"], \"type\": \"incremental\"}')");
+                            + " '{\"data-collections\": [\"public." + table + "\"], \"type\": \"incremental\"}')");
                 }
             }
             awaitRecords(topic, rows, Duration.ofMinutes(30), run::failure);
@@ -227,8 +258,8 @@ public final class SnapshotBench {
     }
 
     private void tidelineKafka(String name, boolean underLoad) throws Exception {
-        String prefix = "snapbench_" + name.replace('-', '_');
-        String topic = prefix + ".public.snap_accounts";
+        String prefix = "snapbench_" + name.replace('-', '_') + tag;
+        String topic = prefix + ".public." + table;
         createTopic(topic);
         Path state = Files.createTempDirectory("snapbench-state-");
         Map<String, String> c = kafkaConfig(prefix, state);
@@ -259,17 +290,17 @@ public final class SnapshotBench {
      * row, the snapshot paths' clock.
      */
     private void tidelineKafkaStreamed() throws Exception {
-        String prefix = "snapbench_tideline_stream";
-        String table = "snap_stream";
-        String topic = prefix + ".public." + table;
+        String prefix = "snapbench_tideline_stream" + tag;
+        String streamed = "snap_stream" + tag;
+        String topic = prefix + ".public." + streamed;
         createTopic(topic);
         try (Connection c = services.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS " + table);
-            s.execute("CREATE TABLE " + table + " (LIKE snap_accounts INCLUDING ALL)");
+            s.execute("DROP TABLE IF EXISTS " + streamed);
+            s.execute("CREATE TABLE " + streamed + " (LIKE " + table + " INCLUDING ALL)");
         }
         Path state = Files.createTempDirectory("snapbench-state-");
         Map<String, String> c = kafkaConfig(prefix, state);
-        c.put("tideline.source.table.include.list", "public." + table);
+        c.put("tideline.source.table.include.list", "public." + streamed);
         Pipeline empty = PipelineFactory.create(TidelineConfig.from(c, Map.of()), new SimpleMeterRegistry());
         Thread first = run(empty);
         try {
@@ -283,7 +314,7 @@ public final class SnapshotBench {
         try (Connection conn = services.connect(); Statement s = conn.createStatement()) {
             for (int from = 1; from <= rows; from += STREAM_TX_ROWS) {
                 int to = Math.min(rows, from + STREAM_TX_ROWS - 1);
-                s.execute("INSERT INTO " + table + " SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(" + from + ", " + to + ") g");
+                s.execute("INSERT INTO " + streamed + " SELECT g, (g - 1) / 100000 + 1, 0, '' FROM generate_series(" + from + ", " + to + ") g");
             }
         }
         System.out.printf("  (%,d rows inserted in %.1f s, in transactions of %,d, while no one read the slot)%n",
@@ -299,7 +330,7 @@ public final class SnapshotBench {
         System.out.println("  CPU µs/row: " + cpuLine);
         dropSlot(prefix);
         try (Connection conn = services.connect(); Statement s = conn.createStatement()) {
-            s.execute("DROP TABLE " + table);
+            s.execute("DROP TABLE " + streamed);
         }
     }
 
@@ -311,7 +342,7 @@ public final class SnapshotBench {
      * lz4's window 64 KB, so the cycle is invisible to compression).
      */
     private void kafkaWrite() throws Exception {
-        String source = "snapbench_tideline_kafka.public.snap_accounts";
+        String source = "snapbench_tideline_kafka" + tag + ".public." + table;
         List<ProducerRecord<byte[], byte[]>> samples = new ArrayList<>();
         Map<String, Object> cp = new HashMap<>();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrap);
@@ -327,7 +358,7 @@ public final class SnapshotBench {
             }
         }
         if (samples.isEmpty()) throw new IllegalStateException("Cannot measure the Kafka write: run the tideline-kafka path first, " + source + " is empty");
-        String topic = "snapbench_kafka_write";
+        String topic = "snapbench_kafka_write" + tag;
         createTopic(topic);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
@@ -356,7 +387,7 @@ public final class SnapshotBench {
     private static final int WRITE_SAMPLES = 1000;
 
     private void tidelineIceberg() throws Exception {
-        String prefix = "snapbench_iceberg";
+        String prefix = "snapbench_iceberg" + tag;
         Path state = Files.createTempDirectory("snapbench-state-");
         Path warehouse = Files.createTempDirectory("snapbench-warehouse-");
         Map<String, String> c = baseConfig(prefix, state);
@@ -373,7 +404,7 @@ public final class SnapshotBench {
         String cpuLine;
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
-            while (icebergRows(warehouse) < rows) {
+            while (icebergRows(warehouse, table) < rows) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("Iceberg did not hold every row within 30 min");
                 if (!thread.isAlive()) throw new IllegalStateException("Tideline stopped before Iceberg held every row");
                 Thread.sleep(250);
@@ -401,7 +432,7 @@ public final class SnapshotBench {
         c.put("tideline.source.database.user", services.user);
         c.put("tideline.source.database.password", services.password);
         c.put("tideline.source.database.dbname", services.database);
-        c.put("tideline.source.table.include.list", "public.snap_accounts");
+        c.put("tideline.source.table.include.list", "public." + table);
         c.put("tideline.source.slot.name", prefix);
         c.put("tideline.source.publication.name", prefix + "_pub");
         // Chunks are acknowledged with their epoch; a short one lets the bench see the snapshot finished.
@@ -468,19 +499,16 @@ public final class SnapshotBench {
         System.out.printf("  %s: %,d rows in %.2f s = %,.0f rows/s (%s)%n", label, n, secs, n / secs, note);
     }
 
-    private void report() {
-        double floor = rate("floor");
-        double debezium = rate("Debezium engine, blocking");
-        System.out.println();
-        System.out.printf("Snapshot of %,d rows (pgbench_accounts' shape), one PostgreSQL and one broker on this machine%n%n", rows);
-        System.out.println("| path | rows | seconds | rows/s | × Debezium | ÷ floor | note |");
-        System.out.println("|---|---|---|---|---|---|---|");
-        for (String[] r : results) {
-            double rate = Double.parseDouble(r[3].replace(",", ""));
-            System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r[0], r[1], r[2], r[3],
-                    Double.isNaN(debezium) ? "–" : String.format("%.2f", rate / debezium),
-                    Double.isNaN(floor) ? "–" : String.format("%.3f", rate / floor), r[4]);
+    private void report(List<String[]> warmup, int warmupRows) {
+        if (!warmup.isEmpty()) {
+            System.out.println();
+            System.out.printf("Warm-up pass (each path's first run in this JVM, %,d rows; not the result):%n%n", warmupRows);
+            table(warmup);
         }
+        System.out.println();
+        System.out.printf("Snapshot of %,d rows (pgbench_accounts' shape), one PostgreSQL and one broker on this machine%s%n%n", rows,
+                warmup.isEmpty() ? "" : String.format(", each path after its %,d-row warm-up", warmupRows));
+        table(results);
         double snapshot = exactRate("Tideline → Kafka" + settingsNote());
         double streamed = exactRate(STREAMED + settingsNote());
         if (!Double.isNaN(streamed) && !Double.isNaN(snapshot)) {
@@ -493,13 +521,26 @@ public final class SnapshotBench {
         }
     }
 
+    private static void table(List<String[]> rows) {
+        double floor = rate(rows, "floor");
+        double debezium = rate(rows, "Debezium engine, blocking");
+        System.out.println("| path | rows | seconds | rows/s | × Debezium | ÷ floor | note |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (String[] r : rows) {
+            double rate = Double.parseDouble(r[3].replace(",", ""));
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", r[0], r[1], r[2], r[3],
+                    Double.isNaN(debezium) ? "–" : String.format("%.2f", rate / debezium),
+                    Double.isNaN(floor) ? "–" : String.format("%.3f", rate / floor), r[4]);
+        }
+    }
+
     private double exactRate(String label) {
         for (String[] r : results) if (r[0].equals(label)) return Double.parseDouble(r[3].replace(",", ""));
         return Double.NaN;
     }
 
-    private double rate(String prefix) {
-        for (String[] r : results) if (r[0].startsWith(prefix)) return Double.parseDouble(r[3].replace(",", ""));
+    private static double rate(List<String[]> rows, String prefix) {
+        for (String[] r : rows) if (r[0].startsWith(prefix)) return Double.parseDouble(r[3].replace(",", ""));
         return Double.NaN;
     }
 
@@ -576,13 +617,13 @@ public final class SnapshotBench {
         }
     }
 
-    private static long icebergRows(Path warehouse) {
-        Path metadata = warehouse.resolve("bench").resolve("snap_accounts").resolve("metadata");
+    private static long icebergRows(Path warehouse, String table) {
+        Path metadata = warehouse.resolve("bench").resolve(table).resolve("metadata");
         if (!Files.isDirectory(metadata)) return 0;
         org.apache.iceberg.hadoop.HadoopTables tables = new org.apache.iceberg.hadoop.HadoopTables(new org.apache.hadoop.conf.Configuration());
         org.apache.iceberg.Table t;
         try {
-            t = tables.load(warehouse.resolve("bench").resolve("snap_accounts").toString());
+            t = tables.load(warehouse.resolve("bench").resolve(table).toString());
         } catch (org.apache.iceberg.exceptions.NoSuchTableException e) {
             return 0; // being created
         }
@@ -639,7 +680,7 @@ public final class SnapshotBench {
                 try (Connection c = services.connect(); Statement s = c.createStatement()) {
                     long next = System.nanoTime();
                     while (!stop) {
-                        s.execute("UPDATE snap_accounts SET abalance = abalance + " + (random.nextInt(10000) - 5000)
+                        s.execute("UPDATE " + table + " SET abalance = abalance + " + (random.nextInt(10000) - 5000)
                                 + " WHERE aid = " + (1 + random.nextInt(rows)));
                         done.incrementAndGet();
                         next += pause;

@@ -34,9 +34,11 @@
  * producer of its topics</b>; a last record without {@code tideline.position} is detected and refused with an error.
  *
  * <h2>Latency</h2>
- * Producer defaults {@code linger.ms=0}, {@code acks=all}, {@code enable.idempotence=true},
+ * Producer defaults {@code linger.ms=20}, {@code acks=all}, {@code enable.idempotence=true},
  * {@code max.in.flight.requests.per.connection=1}, {@code compression.type=lz4}, {@code batch.size=1048576} and
- * {@code buffer.memory=67108864} (bulk throughput; a large batch adds no delay with linger 0), all overridable. Source commit
+ * {@code buffer.memory=67108864}, all overridable. The linger only holds changes back while more keep coming (a
+ * snapshot, a bulk load), so batches are large: each writer flushes its producer, on a thread of its own, as soon as
+ * its input runs dry, so a lone streamed change leaves at once. Source commit
  * time → Kafka ack is a Micrometer timer {@code tideline.kafka.commit.to.ack} per table (tag {@code table}), and a
  * p50/p99/max line per table is logged every minute.
  */
