@@ -719,7 +719,7 @@ public final class SnapshotBench {
 
         /** Clock ticks (utime + stime, 100 per second) of the postgres processes and of the broker JVM. */
         private static Map<String, Long> processTicks() {
-            Map<String, Long> out = new HashMap<>();
+            Map<String, Long> out = new TreeMap<>();
             ProcessHandle.allProcesses().forEach(ph -> {
                 String cmd = ph.info().commandLine().orElse(ph.info().command().orElse(""));
                 String group = (cmd.contains("kafka.Kafka") || cmd.contains("KafkaBrokerMain")) ? "Kafka broker" : cmd.contains("postgres") ? "PostgreSQL" : null;
@@ -732,7 +732,35 @@ public final class SnapshotBench {
                     // the process ended or /proc is not readable: not counted
                 }
             });
+            jvmInternals(out);
             return out;
+        }
+
+        /**
+         * Clock ticks of this JVM's own threads that ThreadMXBean does not show (the JIT compilers, the GC's workers),
+         * and of the whole process, whose CPU is then the Java threads' plus these.
+         */
+        private static void jvmInternals(Map<String, Long> out) {
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                tasks.forEach(task -> {
+                    try {
+                        String comm = Files.readString(task.resolve("comm")).strip();
+                        String group = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "bench JVM's JIT compilers"
+                                : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "bench JVM's GC threads" : null;
+                        if (group == null) return;
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        out.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (Exception ignored) {
+                        // the thread ended: not counted
+                    }
+                });
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.put("bench JVM process, all threads", Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            } catch (Exception ignored) {
+                // no /proc: only the Java threads are counted
+            }
         }
 
         static Cpu start() {
