@@ -10,7 +10,6 @@ import org.postgresql.core.BaseConnection;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -68,11 +67,7 @@ final class ChunkReader implements AutoCloseable {
                 connection.setAutoCommit(true);
                 StreamGate.ChunkRows rows = decode(lines, base, decoder, readLsn, layout.keyed());
                 w.rows = rows;
-                try (PreparedStatement st = connection.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
-                    st.setString(1, StreamGate.PREFIX);
-                    st.setString(2, w.watermark());
-                    st.execute();
-                }
+                Watermarks.emit(connection, w.watermark());
                 handed = true;
                 return rows.rows().size();
             } catch (Exception e) {

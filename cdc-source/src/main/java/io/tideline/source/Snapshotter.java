@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -237,11 +236,7 @@ final class Snapshotter implements AutoCloseable {
         long wait = 500; // a watermark written before the slot existed never arrives: ask again soon
         for (int attempt = 1; !stopped; attempt++) {
             StreamGate.BaseRequest req = gate.requestBase(table);
-            try (PreparedStatement st = c.prepareStatement("SELECT pg_logical_emit_message(false, ?, ?)")) {
-                st.setString(1, StreamGate.PREFIX);
-                st.setString(2, req.key);
-                st.execute();
-            }
+            Watermarks.emit(c, req.key);
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT pg_current_snapshot()::text, pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
                 rs.next();

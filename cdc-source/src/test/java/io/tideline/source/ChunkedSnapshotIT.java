@@ -89,6 +89,29 @@ class ChunkedSnapshotIT {
     }
 
     @Test
+    void theChunksOfAQuietDatabaseDoNotWaitForTheWalWriter() throws Exception {
+        // The walsender decodes flushed WAL only. With nothing else committing, a watermark that did not flush the WAL
+        // itself waited for the WAL writer's next round (wal_writer_delay): stretched to 10 s here, 20 chunks of 500
+        // rows took minutes; each watermark's own commit flushes it, so they take seconds.
+        sql("CREATE TABLE quiet (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO quiet SELECT g, 0 FROM generate_series(1, 10000) g",
+                "ALTER SYSTEM SET wal_writer_delay = '10s'", "SELECT pg_reload_conf()");
+        try {
+            Sink sink = new Sink();
+            long start = System.nanoTime();
+            try (Capture c = new Capture(source("cs_quiet", "public.quiet").build())) {
+                sink.consumeUntil(c, x -> snapshotDone(c.source), Duration.ofSeconds(40));
+            }
+            assertEquals(10000, sink.snapshotRows, "every row read once");
+            long secs = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(secs < 40, "the snapshot took " + secs + " s");
+        } finally {
+            sql("ALTER SYSTEM RESET wal_writer_delay", "SELECT pg_reload_conf()");
+        }
+        dropSlot("cs_quiet");
+    }
+
+    @Test
     void aRestartResumesAtTheFirstUnacknowledgedChunkAndReplaysJournaledChunksAtTheirPositions() throws Exception {
         sql("CREATE TABLE res (id int PRIMARY KEY, v int NOT NULL, pad text)",
                 "INSERT INTO res SELECT g, 0, repeat('y', 40) FROM generate_series(1, 20000) g",
