@@ -5,8 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The life of a stage worker's thread: open the processor, move items while there are any, tell it when they ran
- * dry and park when a pass moved nothing, report a failure to the attempt's control, always close the processor. Subclasses say what one pass
- * does and what a parked worker waits for.
+ * dry and park when a pass moved nothing, report a failure to the attempt's control, always close the processor.
+ * Subclasses say what one pass does and what a parked worker waits for.
  */
 abstract class WorkerLoop implements Runnable {
 

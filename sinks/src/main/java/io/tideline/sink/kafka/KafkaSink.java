@@ -213,8 +213,8 @@ public final class KafkaSink implements Sink {
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         // One request in flight: while it is acknowledged, what arrives meanwhile gathers into the next batch, so batches
         // grow with the load (Nagle-like) instead of leaving a few records at a time; an idle pipeline still sends
-        // each record at once (the writer flushes when its input runs dry). Bulk capture gained ~1.15x (fewer requests for broker, sender and lz4 block setup);
-        // latency stayed the same (bench/README.md).
+        // each record at once (the writer flushes when its input runs dry). Bulk capture gained ~1.15x (fewer
+        // requests for broker, sender and lz4 block setup); latency stayed the same (bench/README.md).
         c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         // Debezium JSON with schemas repeats the same schema block in every record (~3/4 of its bytes): lz4 shrinks
         // a batch several times for a few µs of the writer's CPU per record, and spares the broker and every

@@ -5,9 +5,10 @@ import java.util.Arrays;
 
 /**
  * The reused buffer a record's JSON is written into. A finished record leaves as one exact-size copy
- * ({@link Arrays#copyOf}, which the JIT allocates without zeroing first): Jackson's {@code ByteArrayBuilder} zeroes a
- * new array, walks a list of past blocks and copies, which was ~40% of the Kafka writer's CPU in a snapshot of 4 KB
- * records. Not thread-safe.
+ * ({@link Arrays#copyOf}, which the JIT allocates without zeroing first), where Jackson's {@code ByteArrayBuilder}
+ * zeroes a new array, walks a list of past blocks and then copies. Most of the ~40% of the Kafka writer's CPU a
+ * profile once put in that copy was the heap's first touch of fresh pages, not the copy (bench/README.md).
+ * Not thread-safe.
  */
 final class RecordBuffer extends OutputStream {
 
