@@ -4,7 +4,6 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.debezium.embedded.Connect;
-import io.debezium.engine.spi.OffsetCommitPolicy;
 import io.tideline.api.ChangeSource;
 import io.tideline.api.Position;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -226,7 +225,7 @@ public final class DebeziumChangeSource implements ChangeSource {
                     change -> change.compact(converter)));
             this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
-                    .using(OffsetCommitPolicy.always())
+                    .using(new IdlePollPacer(properties.getProperty("topic.prefix"), () -> stopRequested))
                     .using(this::completed)
                     .notifying(this)
                     .build();

@@ -257,6 +257,37 @@ class DebeziumChangeSourceIT {
     }
 
     @Test
+    void anIdleSourceParksDebeziumsPollThreadAndTheNextChangeStillArrives() throws Exception {
+        sql("CREATE TABLE idle_poll (id int PRIMARY KEY)");
+        try (Capture c = new Capture(source("s_idle", "initial", "public.idle_poll").build())) {
+            sql("INSERT INTO idle_poll VALUES (1)");
+            assertEquals(1, c.take(1, WAIT).get(0).after().get("id"), "streaming is up");
+            Thread poller = enginePollThread();
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = threads.getThreadCpuTime(poller.getId());
+            long wall0 = System.nanoTime();
+            Thread.sleep(2_000);
+            double share = (threads.getThreadCpuTime(poller.getId()) - cpu0) / (double) (System.nanoTime() - wall0);
+            // Polling with poll.interval.ms=1 spins on the millisecond clock: about 45% of a core before the pacer.
+            assertTrue(share < 0.10, String.format("Debezium's poll thread used %.0f%% of a core while nothing changed",
+                    share * 100));
+            sql("INSERT INTO idle_poll VALUES (2)");
+            assertEquals(2, c.take(1, WAIT).get(0).after().get("id"), "a change after the idle spell arrives");
+        }
+        dropSlot("s_idle");
+    }
+
+    /** The embedded engine's thread that polls the connector task (it runs Debezium's ChangeEventQueue.poll). */
+    private static Thread enginePollThread() {
+        for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement f : t.getValue()) {
+                if (f.getClassName().equals("io.debezium.embedded.async.AsyncEmbeddedEngine$PollRecords")) return t.getKey();
+            }
+        }
+        throw new AssertionError("No thread of Debezium's engine is polling the connector");
+    }
+
+    @Test
     void typedColumnsArriveAsPlainJavaWithTheirPostgresTypes() throws Exception {
         sql("CREATE TABLE typed (id int PRIMARY KEY, big bigint, amount numeric(10,2), free numeric, t text,"
                 + " vc varchar(20), b bool, d date, ts timestamptz, u uuid, j jsonb, raw bytea, ints int[], f float8)");

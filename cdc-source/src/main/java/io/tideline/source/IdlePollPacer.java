@@ -1,0 +1,92 @@
+package io.tideline.source;
+
+import io.debezium.engine.spi.OffsetCommitPolicy;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Keeps an idle engine from spinning. Tideline polls Debezium's change queue with {@code poll.interval.ms=1} for
+ * latency, and {@code ChangeEventQueue.poll} waits out the last millisecond of every poll on the millisecond clock
+ * by spinning; with nothing to capture the engine polls again at once, so an idle daemon burnt half a core.
+ *
+ * <p>After a poll that found nothing the engine asks its commit policy whether to commit, with nothing marked
+ * processed since the last commit. This policy answers as {@link OffsetCommitPolicy#always()} does, but on that call
+ * it first waits, parked, until the queue holds a change again (its depth read from the connector's streaming
+ * metrics, {@code QueueRemainingCapacity}), for at most {@link #MAX_WAIT}, so the engine still looks at its state
+ * and at the capture thread's failures several times a second. Tideline's own commits always carry a change marked
+ * processed, so they never wait. Without the metrics (not registered yet) it does not wait.
+ */
+final class IdlePollPacer implements OffsetCommitPolicy {
+
+    /** Longest wait before the engine polls anyway. */
+    static final Duration MAX_WAIT = Duration.ofMillis(100);
+    /** Shortest and longest parks: a change arriving after a busy spell is noticed in 50 µs, when long idle in 1 ms. */
+    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final ObjectName pattern;
+    private final BooleanSupplier stopping;
+    private volatile ObjectName queueMetrics;
+
+    IdlePollPacer(String topicPrefix, BooleanSupplier stopping) {
+        this.pattern = streamingMetrics(topicPrefix);
+        this.stopping = stopping;
+    }
+
+    @Override
+    public boolean performCommit(long numberOfMessagesSinceLastCommit, Duration timeSinceLastCommit) {
+        if (numberOfMessagesSinceLastCommit == 0) {
+            awaitChange();
+        }
+        return true;
+    }
+
+    /** Parks until the queue holds a change, {@link #MAX_WAIT} passed, the source stops or the thread is interrupted. */
+    void awaitChange() {
+        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+        long park = MIN_PARK_NANOS;
+        while (isQueueEmpty() && !stopping.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            LockSupport.parkNanos(this, Math.min(park, left));
+            park = Math.min(park * 2, MAX_PARK_NANOS);
+        }
+    }
+
+    /** True only when the metrics say the queue is empty; unknown counts as not empty. */
+    boolean isQueueEmpty() {
+        ObjectName name = queueMetrics;
+        if (pattern == null) return false;
+        try {
+            if (name == null) {
+                Set<ObjectName> found = server.queryNames(pattern, null);
+                if (found.isEmpty()) return false;
+                name = found.iterator().next();
+                queueMetrics = name;
+            }
+            int remaining = ((Number) server.getAttribute(name, "QueueRemainingCapacity")).intValue();
+            int total = ((Number) server.getAttribute(name, "QueueTotalCapacity")).intValue();
+            return remaining >= total;
+        } catch (Exception e) {
+            queueMetrics = null; // unregistered by an engine that stopped; the next one registers it again
+            return false;
+        }
+    }
+
+    private static ObjectName streamingMetrics(String topicPrefix) {
+        try {
+            // unquoted, as Debezium registers it; a topic prefix is made of topic-name characters
+            return new ObjectName("debezium.postgres:type=connector-metrics,context=streaming,server=" + topicPrefix + ",*");
+        } catch (Exception e) {
+            return null; // a name JMX cannot spell: never wait
+        }
+    }
+}
