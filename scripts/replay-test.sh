@@ -53,7 +53,8 @@ local_run() {
   [ -n "$DIR" ] || DIR="$(mktemp -d "${TMPDIR:-/tmp}/tideline-replay-XXXXXX")"
   mkdir -p "$DIR"
   DEMO_PID=""; DAEMON_PID=""
-  trap '[ -n "$DAEMON_PID" ] && stop_pid "$DAEMON_PID" TERM 30; [ -n "$DEMO_PID" ] && stop_pid "$DEMO_PID" INT 40' EXIT
+  # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored, so the JVM never sees it
+  trap '[ -n "$DAEMON_PID" ] && stop_pid "$DAEMON_PID" TERM 30; [ -n "$DEMO_PID" ] && stop_pid "$DEMO_PID" TERM 40' EXIT
 
   log "starting PostgreSQL, Kafka and a ${LOAD_SECONDS} s load in $DIR"
   "$TIDELINE" demo --dir "$DIR" --no-daemon --load-seconds "$LOAD_SECONDS" --status-interval 5 > "$DIR/demo.out" 2>&1 &
