@@ -14,9 +14,14 @@ record Bound(Position position, boolean barrier) {
         return new Bound(((Envelope) item).event().position(), false);
     }
 
-    /** Whether a record at {@code candidate} is before anything the worker may still emit. */
+    /**
+     * Whether a record at {@code candidate} is before anything the worker may still emit. A barrier without an end
+     * closed an epoch before the first change of a fresh start: the worker's next change may be any position, so
+     * it admits nothing. (Admitting everything let a writer take another worker's later change while this worker,
+     * having passed the barrier on, had not yet taken its first one: a writer then saw 1000/0 after 1000/2.)
+     */
     boolean admits(Position candidate) {
-        if (position == null) return true; // a barrier of an epoch with no records at all
+        if (position == null) return false;
         return barrier ? candidate.isAtOrBefore(position) : candidate.compareTo(position) < 0;
     }
 }

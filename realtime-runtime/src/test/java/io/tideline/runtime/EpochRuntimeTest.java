@@ -121,7 +121,12 @@ class EpochRuntimeTest {
             EpochRuntime rt = runtime(source, sink).parallelism(2 + r.nextInt(3)).queueCapacity(1 + r.nextInt(32))
                     .operators(seed % 2 == 0 ? KEEP_ALL : Operators.none()).build();
             runToEnd(rt);
-            assertExactlyOnceInKeyOrder(txs, sink);
+            try {
+                assertExactlyOnceInKeyOrder(txs, sink);
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + " (" + (seed % 2 == 0 ? "operators and merge" : "direct") + ", "
+                        + source.runs.get() + " run(s) of the source): " + e.getMessage(), e);
+            }
             Position last = txs.get(txs.size() - 1).get(txs.get(txs.size() - 1).size() - 1).position();
             assertEquals(last, rt.lastCommitted().orElseThrow(), "seed " + seed + ": the last epoch committed at the end");
             assertEquals(last, source.acked());
