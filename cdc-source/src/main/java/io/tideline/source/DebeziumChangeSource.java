@@ -202,6 +202,7 @@ public final class DebeziumChangeSource implements ChangeSource {
         private final RecordConverter converter;
         private final AckMarkers<RecordChangeEvent<SourceRecord>> markers = new AckMarkers<>();
         private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+        private final IdlePollPacer pacer;
         private volatile DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
         private volatile boolean stopRequested;
         private volatile boolean inRun;
@@ -223,9 +224,10 @@ public final class DebeziumChangeSource implements ChangeSource {
                     floor, new TransactionBuffer<>(settings.maxBufferedChanges, settings.maxBufferedBytes,
                     PendingChange::approxBytes, settings.stateDir.resolve(SPILL_DIR), new PendingChange.Codec(),
                     change -> change.compact(converter)));
+            this.pacer = new IdlePollPacer(properties.getProperty("topic.prefix"), () -> stopRequested);
             this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(properties)
-                    .using(new IdlePollPacer(properties.getProperty("topic.prefix"), () -> stopRequested))
+                    .using(pacer)
                     .using(this::completed)
                     .notifying(this)
                     .build();
@@ -368,6 +370,7 @@ public final class DebeziumChangeSource implements ChangeSource {
             }
             c.markProcessed(marker.record());
             c.markBatchFinished();
+            pacer.wake(); // the slot moves at the engine's next poll
         }
 
         void stop() throws InterruptedException {

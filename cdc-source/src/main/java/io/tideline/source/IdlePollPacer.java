@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
  * it first waits, parked, until the queue holds a change again (its depth read from the connector's streaming
  * metrics, {@code QueueRemainingCapacity}), for at most {@link #MAX_WAIT}, so the engine still looks at its state
  * and at the capture thread's failures several times a second. Tideline's own commits always carry a change marked
- * processed, so they never wait. Without the metrics (not registered yet) it does not wait.
+ * processed, so they never wait, and each one ends a wait ({@link #wake}): Debezium moves the slot at its next poll.
+ * Without the metrics (not registered yet) it does not wait.
  */
 final class IdlePollPacer implements OffsetCommitPolicy {
 
@@ -35,6 +36,9 @@ final class IdlePollPacer implements OffsetCommitPolicy {
     private final ObjectName pattern;
     private final BooleanSupplier stopping;
     private volatile ObjectName queueMetrics;
+    /** The engine's polling thread while it waits here; {@link #wake} unparks it. */
+    private volatile Thread waiting;
+    private volatile boolean woken;
 
     IdlePollPacer(String topicPrefix, BooleanSupplier stopping) {
         this.pattern = streamingMetrics(topicPrefix);
@@ -49,16 +53,35 @@ final class IdlePollPacer implements OffsetCommitPolicy {
         return true;
     }
 
-    /** Parks until the queue holds a change, {@link #MAX_WAIT} passed, the source stops or the thread is interrupted. */
+    /**
+     * Parks until the queue holds a change, {@link #MAX_WAIT} passed, the source stops, {@link #wake} is called or the
+     * thread is interrupted.
+     */
     void awaitChange() {
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         long park = MIN_PARK_NANOS;
-        while (isQueueEmpty() && !stopping.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) return;
-            LockSupport.parkNanos(this, Math.min(park, left));
-            park = Math.min(park * 2, MAX_PARK_NANOS);
+        waiting = Thread.currentThread();
+        try {
+            while (!woken && isQueueEmpty() && !stopping.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return;
+                LockSupport.parkNanos(this, Math.min(park, left));
+                park = Math.min(park * 2, MAX_PARK_NANOS);
+            }
+        } finally {
+            waiting = null;
+            woken = false; // a wake before the wait began ends this one; one after it ends the next (one extra poll)
         }
+    }
+
+    /**
+     * Ends a wait at once. An acknowledgement calls it: Debezium flushes an acknowledged LSN to the slot at the start
+     * of its next poll, which must not wait for a change to come.
+     */
+    void wake() {
+        woken = true;
+        Thread t = waiting;
+        if (t != null) LockSupport.unpark(t);
     }
 
     /** True only when the metrics say the queue is empty; unknown counts as not empty. */
