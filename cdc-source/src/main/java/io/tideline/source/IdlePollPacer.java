@@ -35,7 +35,8 @@ final class IdlePollPacer implements OffsetCommitPolicy {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final ObjectName pattern;
     private final BooleanSupplier stopping;
-    private volatile ObjectName queueMetrics;
+    /** The streaming metrics found, with the queue's capacity (fixed for the engine's life); null until found. */
+    private volatile Queue queue;
     /** The engine's polling thread while it waits here; {@link #wake} unparks it. */
     private volatile Thread waiting;
     private volatile boolean woken;
@@ -84,22 +85,24 @@ final class IdlePollPacer implements OffsetCommitPolicy {
         if (t != null) LockSupport.unpark(t);
     }
 
+    private record Queue(ObjectName metrics, int capacity) {
+    }
+
     /** True only when the metrics say the queue is empty; unknown counts as not empty. */
     boolean isQueueEmpty() {
-        ObjectName name = queueMetrics;
         if (pattern == null) return false;
+        Queue q = queue;
         try {
-            if (name == null) {
+            if (q == null) {
                 Set<ObjectName> found = server.queryNames(pattern, null);
                 if (found.isEmpty()) return false;
-                name = found.iterator().next();
-                queueMetrics = name;
+                ObjectName name = found.iterator().next();
+                q = new Queue(name, ((Number) server.getAttribute(name, "QueueTotalCapacity")).intValue());
+                queue = q;
             }
-            int remaining = ((Number) server.getAttribute(name, "QueueRemainingCapacity")).intValue();
-            int total = ((Number) server.getAttribute(name, "QueueTotalCapacity")).intValue();
-            return remaining >= total;
+            return ((Number) server.getAttribute(q.metrics(), "QueueRemainingCapacity")).intValue() >= q.capacity();
         } catch (Exception e) {
-            queueMetrics = null; // unregistered by an engine that stopped; the next one registers it again
+            queue = null; // unregistered by an engine that stopped; the next one registers it again
             return false;
         }
     }
